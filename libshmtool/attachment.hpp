@@ -1,0 +1,37 @@
+#pragma once
+// RAII for shmat/shmdt.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "result.hpp"
+
+namespace shmtool {
+
+enum class Access { read_only, read_write };
+
+/// A segment attached to this process; detached when destroyed.
+class Attachment {
+ public:
+  /// Attaches segment `id`, whose size is `size`. Fails (Op::attach) with the errno: EACCES
+  /// when the caller may not read (or write), EINVAL/EIDRM when the id is gone.
+  static Result<Attachment> attach(int id, std::uint64_t size, Access access);
+
+  Attachment(Attachment&& other) noexcept;
+  Attachment& operator=(Attachment&& other) noexcept;
+  Attachment(const Attachment&) = delete;
+  Attachment& operator=(const Attachment&) = delete;
+  ~Attachment();
+
+  /// Returns the attached memory.
+  std::span<std::byte> bytes() const { return {address_, size_}; }
+
+ private:
+  Attachment(std::byte* address, std::size_t size) : address_(address), size_(size) {}
+  std::byte* address_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+}  // namespace shmtool

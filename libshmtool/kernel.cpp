@@ -1,0 +1,60 @@
+#include "kernel.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace shmtool {
+namespace {
+
+constexpr const char* kProcShm = "/proc/sysvipc/shm";
+
+class SystemKernel final : public ShmKernel {
+ public:
+  int max_index() override {
+    struct shm_info info {};
+    // SHM_INFO fills a struct shm_info through the shmid_ds pointer, as shmctl(2) documents.
+    const int rc = shmctl(0, SHM_INFO, reinterpret_cast<struct shmid_ds*>(&info));
+    return rc < 0 ? -errno : rc;
+  }
+
+  int stat_index(int index, IndexStat call, struct shmid_ds& ds) override {
+    const int rc = shmctl(index, call == IndexStat::stat_any ? SHM_STAT_ANY : SHM_STAT, &ds);
+    return rc < 0 ? -errno : rc;
+  }
+
+  int stat_id(int id, struct shmid_ds& ds) override {
+    const int rc = shmctl(id, IPC_STAT, &ds);
+    return rc < 0 ? -errno : 0;
+  }
+
+  Result<std::string> proc_table() override {
+    const int fd = open(kProcShm, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errno_error(Op::enumerate, errno, kProcShm);
+    std::string text;
+    char buffer[65536];
+    for (;;) {
+      const ssize_t n = read(fd, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        const int err = errno;
+        close(fd);
+        return errno_error(Op::enumerate, err, kProcShm);
+      }
+      if (n == 0) break;
+      text.append(buffer, static_cast<std::size_t>(n));
+    }
+    close(fd);
+    return text;
+  }
+};
+
+}  // namespace
+
+ShmKernel& system_kernel() {
+  static SystemKernel kernel;
+  return kernel;
+}
+
+}  // namespace shmtool

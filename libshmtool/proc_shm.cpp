@@ -1,0 +1,143 @@
+#include "proc_shm.hpp"
+
+#include <charconv>
+#include <cstdint>
+#include <string>
+
+namespace shmtool {
+namespace {
+
+enum class Field {
+  key, shmid, perms, size, cpid, lpid, nattch, uid, gid, cuid, cgid, atime, dtime, ctime,
+  rss, swap, other
+};
+
+Field field_named(std::string_view name) {
+  static constexpr std::pair<std::string_view, Field> kNames[] = {
+      {"key", Field::key},     {"shmid", Field::shmid},   {"perms", Field::perms},
+      {"size", Field::size},   {"cpid", Field::cpid},     {"lpid", Field::lpid},
+      {"nattch", Field::nattch}, {"uid", Field::uid},     {"gid", Field::gid},
+      {"cuid", Field::cuid},   {"cgid", Field::cgid},     {"atime", Field::atime},
+      {"dtime", Field::dtime}, {"ctime", Field::ctime},   {"rss", Field::rss},
+      {"swap", Field::swap},
+  };
+  for (const auto& [n, f] : kNames) {
+    if (n == name) return f;
+  }
+  return Field::other;
+}
+
+std::vector<std::string_view> split_words(std::string_view line) {
+  std::vector<std::string_view> words;
+  std::size_t pos = 0;
+  while (pos < line.size()) {
+    while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
+    const std::size_t start = pos;
+    while (pos < line.size() && line[pos] != ' ' && line[pos] != '\t') ++pos;
+    if (pos > start) words.push_back(line.substr(start, pos - start));
+  }
+  return words;
+}
+
+template <class T>
+bool parse_number(std::string_view word, T& out, int base = 10) {
+  const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), out, base);
+  return ec == std::errc() && end == word.data() + word.size();
+}
+
+std::optional<std::int64_t> time_or_never(std::int64_t value) {
+  if (value == 0) return std::nullopt;
+  return value;
+}
+
+bool apply(Field field, std::string_view word, SegmentRecord& r) {
+  std::int64_t s = 0;
+  std::uint64_t u = 0;
+  switch (field) {
+    case Field::key:
+      if (!parse_number(word, s) || s < INT32_MIN || s > UINT32_MAX) return false;
+      r.key = static_cast<std::uint32_t>(s);
+      return true;
+    case Field::perms: {
+      unsigned mode = 0;
+      if (!parse_number(word, mode, 8)) return false;
+      r.mode = mode & 0777U;
+      r.dest = (mode & 01000U) != 0;
+      r.locked = (mode & 02000U) != 0;
+      return true;
+    }
+    case Field::shmid:
+    case Field::cpid:
+    case Field::lpid: {
+      int v = 0;
+      if (!parse_number(word, v)) return false;
+      (field == Field::shmid ? r.id : field == Field::cpid ? r.cpid : r.lpid) = v;
+      return true;
+    }
+    case Field::uid:
+    case Field::gid:
+    case Field::cuid:
+    case Field::cgid: {
+      std::uint32_t v = 0;
+      if (!parse_number(word, v)) return false;
+      if (field == Field::uid) r.uid = v;
+      if (field == Field::gid) r.gid = v;
+      if (field == Field::cuid) r.cuid = v;
+      if (field == Field::cgid) r.cgid = v;
+      return true;
+    }
+    case Field::size:
+    case Field::nattch:
+    case Field::rss:
+    case Field::swap:
+      if (!parse_number(word, u)) return false;
+      if (field == Field::size) r.size = u;
+      if (field == Field::nattch) r.nattch = u;
+      if (field == Field::rss) r.rss = u;
+      if (field == Field::swap) r.swap = u;
+      return true;
+    case Field::atime:
+    case Field::dtime:
+    case Field::ctime:
+      if (!parse_number(word, s)) return false;
+      (field == Field::atime ? r.atime : field == Field::dtime ? r.dtime : r.ctime) =
+          time_or_never(s);
+      return true;
+    case Field::other:
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<std::vector<SegmentRecord>> parse_proc_shm(std::string_view text) {
+  const auto header_end = text.find('\n');
+  const std::vector<std::string_view> header = split_words(text.substr(0, header_end));
+  std::vector<Field> fields;
+  bool has_id = false;
+  for (std::string_view name : header) {
+    fields.push_back(field_named(name));
+    has_id = has_id || fields.back() == Field::shmid;
+  }
+  if (!has_id) {
+    return Error{ErrorKind::system, Op::enumerate, 0, "/proc/sysvipc/shm",
+                 "unexpected format (no shmid column)"};
+  }
+  std::vector<SegmentRecord> records;
+  std::size_t pos = header_end == std::string_view::npos ? text.size() : header_end + 1;
+  while (pos < text.size()) {
+    auto end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::vector<std::string_view> words = split_words(text.substr(pos, end - pos));
+    pos = end + 1;
+    if (words.size() != fields.size()) continue;
+    SegmentRecord record;
+    bool good = true;
+    for (std::size_t i = 0; i < words.size() && good; ++i) good = apply(fields[i], words[i], record);
+    if (good) records.push_back(record);
+  }
+  return records;
+}
+
+}  // namespace shmtool

@@ -1,0 +1,70 @@
+#pragma once
+// The operations that act on segments: resolving a SEGMENT to an id, creating, removing,
+// changing owner and mode, and waiting for a key to appear. Each resolves a key once and then
+// works by id, so a key whose segment is replaced meanwhile never redirects the action.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "kernel.hpp"
+#include "owner_parse.hpp"
+#include "result.hpp"
+#include "segment.hpp"
+#include "segment_ref.hpp"
+#include "segment_table.hpp"
+
+namespace shmtool {
+
+/// Returns the id `ref` names now. Ids are returned as given (stat them to know they exist);
+/// keys are looked up with shmget(key, 0, 0). Fails with not_found (Op::resolve) when the key
+/// names no segment, or with the ftok error.
+Result<int> resolve_id(const SegmentRef& ref);
+
+/// Resolves `ref` and stats the segment. Fails with not_found when it is gone.
+Result<SegmentRecord> lookup_segment(ShmKernel& kernel, const SegmentRef& ref, Usage usage);
+
+enum class Exclusive { no, yes };
+
+/// What `create` asks for.
+struct CreateRequest {
+  std::optional<std::uint32_t> key;  // nullopt: IPC_PRIVATE
+  std::uint64_t size = 0;
+  unsigned mode = 0600;
+  Exclusive exclusive = Exclusive::no;
+  bool hugetlb = false;
+  bool noreserve = false;
+  std::string subject;  // how messages name it
+};
+
+struct CreateOutcome {
+  SegmentRecord segment;
+  bool created = false;  // false: the key named a live segment large enough
+};
+
+/// Creates a segment, or reports the existing one a key names. Fails with exists (Op::create)
+/// under Exclusive::yes, too_large when the existing one is smaller than asked, or the errno
+/// of shmget (EINVAL size limits, ENOSPC count limits, ENOMEM).
+Result<CreateOutcome> create_segment(ShmKernel& kernel, const CreateRequest& request);
+
+struct RemoveOutcome {
+  SegmentRecord segment;  // as it was just before removal
+  bool marked = false;    // still attached: removed once the last process detaches
+};
+
+/// Removes segment `id` (IPC_RMID). Fails with not_found or permission (Op::remove).
+Result<RemoveOutcome> remove_segment(ShmKernel& kernel, int id);
+
+/// Changes owner and/or group of segment `id` (IPC_SET) and returns the new record.
+Result<SegmentRecord> set_owner(ShmKernel& kernel, int id, const OwnerChange& change);
+
+/// Changes the permission bits of segment `id` (IPC_SET) and returns the new record.
+Result<SegmentRecord> set_mode(ShmKernel& kernel, int id, unsigned mode);
+
+/// Waits until `ref` (a key or ftok form) names a segment and returns its id, polling. Fails
+/// with not_found (Op::wait) when `timeout` runs out; nullopt waits without end.
+Result<int> wait_for_segment(const SegmentRef& ref,
+                             std::optional<std::chrono::milliseconds> timeout);
+
+}  // namespace shmtool

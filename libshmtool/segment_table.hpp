@@ -1,0 +1,38 @@
+#pragma once
+// Reading the kernel's segment table: every segment, or one by id, for any caller.
+
+#include <span>
+#include <vector>
+
+#include "kernel.hpp"
+#include "result.hpp"
+#include "segment.hpp"
+
+namespace shmtool {
+
+/// Whether rss/swap (only in /proc/sysvipc/shm) are wanted.
+enum class Usage { skip, read };
+
+/// Which way the segments were read.
+enum class TableSource { stat_any, stat, proc };
+
+/// Every segment in the IPC namespace, in index order.
+struct SegmentTable {
+  std::vector<SegmentRecord> segments;
+  TableSource source = TableSource::stat_any;
+};
+
+/// Lists every segment: SHM_INFO, then SHM_STAT_ANY per index; SHM_STAT where SHM_STAT_ANY is
+/// refused; /proc/sysvipc/shm where a segment cannot be read either way. Segments that vanish
+/// meanwhile are skipped. Fails (Op::enumerate) only when no source works.
+Result<SegmentTable> list_segments(ShmKernel& kernel, Usage usage);
+
+/// Returns segment `id`: IPC_STAT, or by index with SHM_STAT_ANY when the caller may not read
+/// it. Fails with not_found (Op::stat) when the id is gone.
+Result<SegmentRecord> stat_segment(ShmKernel& kernel, int id, Usage usage);
+
+/// Fills rss/swap of `segments` from /proc/sysvipc/shm, matching by id. Fails (Op::enumerate)
+/// when /proc cannot be read; segments it does not list keep nullopt.
+Status fill_usage(ShmKernel& kernel, std::span<SegmentRecord> segments);
+
+}  // namespace shmtool

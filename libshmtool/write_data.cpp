@@ -1,0 +1,189 @@
+#include "write_data.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <variant>
+
+namespace shmtool {
+
+namespace {
+
+// A read-only mapping of a regular file, for text mode's checks before copying.
+struct MappedFile {
+  void* address = MAP_FAILED;
+  std::size_t length = 0;
+  std::size_t skip = 0;  // bytes before the descriptor's offset
+  MappedFile() = default;
+  MappedFile(MappedFile&& o) noexcept
+      : address(std::exchange(o.address, MAP_FAILED)), length(o.length), skip(o.skip) {}
+  MappedFile& operator=(MappedFile&& o) noexcept {
+    std::swap(address, o.address);
+    std::swap(length, o.length);
+    std::swap(skip, o.skip);
+    return *this;
+  }
+  ~MappedFile() {
+    if (address != MAP_FAILED) munmap(address, length);
+  }
+  std::span<const char> data() const {
+    return {static_cast<const char*>(address) + skip, length - skip};
+  }
+};
+
+// A regular file copied with read() straight into the segment (binary mode).
+struct DirectFile {
+  int fd = -1;
+  std::uint64_t length = 0;
+  std::string subject;
+};
+
+struct InMemory {
+  std::string bytes;
+};
+
+struct Mapped {
+  MappedFile file;
+  std::size_t length = 0;  // after dropping a trailing newline
+};
+
+Error nul_inside(std::string_view subject, std::size_t at) {
+  return Error{ErrorKind::usage, Op::read_input, 0, std::string(subject),
+               "the data has a NUL byte at offset " + std::to_string(at) +
+                   "; text mode writes C strings (use --binary to write the bytes exactly)"};
+}
+
+Error too_large_stream(std::string_view subject, std::uint64_t seen) {
+  return Error{ErrorKind::too_large, Op::read_input, 0, std::string(subject),
+               "more than " + std::to_string(seen) + " bytes"};
+}
+
+bool drop_newline(std::span<const char> data) { return !data.empty() && data.back() == '\n'; }
+
+}  // namespace
+
+struct PreparedData::State {
+  std::variant<InMemory, Mapped, DirectFile> source;
+  bool add_nul = false;
+};
+
+PreparedData::PreparedData() : state_(std::make_unique<State>()) {}
+PreparedData::PreparedData(PreparedData&&) noexcept = default;
+PreparedData& PreparedData::operator=(PreparedData&&) noexcept = default;
+PreparedData::~PreparedData() = default;
+
+std::uint64_t PreparedData::stored_size() const {
+  const std::uint64_t nul = state_->add_nul ? 1 : 0;
+  return nul + std::visit(
+                   [](const auto& s) -> std::uint64_t {
+                     using T = std::decay_t<decltype(s)>;
+                     if constexpr (std::is_same_v<T, InMemory>) return s.bytes.size();
+                     if constexpr (std::is_same_v<T, Mapped>) return s.length;
+                     if constexpr (std::is_same_v<T, DirectFile>) return s.length;
+                   },
+                   state_->source);
+}
+
+Status PreparedData::copy_to(std::span<std::byte> target) {
+  std::size_t written = 0;
+  if (auto* memory = std::get_if<InMemory>(&state_->source)) {
+    std::memcpy(target.data(), memory->bytes.data(), memory->bytes.size());
+    written = memory->bytes.size();
+  } else if (auto* mapped = std::get_if<Mapped>(&state_->source)) {
+    std::memcpy(target.data(), mapped->file.data().data(), mapped->length);
+    written = mapped->length;
+  } else if (auto* direct = std::get_if<DirectFile>(&state_->source)) {
+    while (written < direct->length) {
+      const ssize_t n = read(direct->fd, target.data() + written,
+                             static_cast<std::size_t>(direct->length) - written);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return errno_error(Op::read_input, errno, direct->subject);
+      if (n == 0) break;  // the file shrank meanwhile
+      written += static_cast<std::size_t>(n);
+    }
+  }
+  if (state_->add_nul) target[written] = std::byte{0};
+  return Done{};
+}
+
+Result<PreparedData> prepare_literal(std::string data, Encoding encoding) {
+  PreparedData prepared;
+  if (encoding == Encoding::text) {
+    if (auto at = data.find('\0'); at != std::string::npos) return nul_inside("DATA", at);
+    prepared.state_->add_nul = true;
+  }
+  prepared.state_->source = InMemory{std::move(data)};
+  return prepared;
+}
+
+Result<PreparedData> prepare_fd(int fd, std::string subject, Encoding encoding,
+                                std::uint64_t room) {
+  PreparedData prepared;
+  prepared.state_->add_nul = encoding == Encoding::text;
+  struct stat info {};
+  const bool have_stat = fstat(fd, &info) == 0;
+  if (!have_stat && errno == EBADF) {
+    prepared.state_->source = InMemory{};
+    return prepared;
+  }
+  const off_t position = have_stat && S_ISREG(info.st_mode) ? lseek(fd, 0, SEEK_CUR) : -1;
+  if (position >= 0 && info.st_size > position) {
+    const auto length = static_cast<std::uint64_t>(info.st_size - position);
+    if (encoding == Encoding::binary) {
+      prepared.state_->source = DirectFile{fd, length, subject};
+      return prepared;
+    }
+    Mapped mapped;
+    mapped.file.length = static_cast<std::size_t>(info.st_size);
+    mapped.file.skip = static_cast<std::size_t>(position);
+    mapped.file.address = mmap(nullptr, mapped.file.length, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (mapped.file.address == MAP_FAILED) return errno_error(Op::read_input, errno, subject);
+    const std::span<const char> data = mapped.file.data();
+    if (const void* nul = std::memchr(data.data(), 0, data.size())) {
+      return nul_inside(subject, static_cast<std::size_t>(static_cast<const char*>(nul) - data.data()));
+    }
+    mapped.length = data.size() - (drop_newline(data) ? 1 : 0);
+    prepared.state_->source = std::move(mapped);
+    return prepared;
+  }
+  // A pipe, terminal, socket, or a file whose size the kernel does not report (/proc): read
+  // into memory, but never much more than can fit.
+  const std::uint64_t cap = room > UINT64_MAX - 2 ? UINT64_MAX : room + 2;
+  InMemory memory;
+  char buffer[65536];
+  for (;;) {
+    const std::size_t want = static_cast<std::size_t>(
+        std::min<std::uint64_t>(sizeof buffer, cap - std::min<std::uint64_t>(cap, memory.bytes.size())));
+    if (want == 0) return too_large_stream(subject, memory.bytes.size());
+    const ssize_t n = read(fd, buffer, want);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EBADF) break;
+    if (n < 0) return errno_error(Op::read_input, errno, subject);
+    if (n == 0) break;
+    memory.bytes.append(buffer, static_cast<std::size_t>(n));
+  }
+  if (encoding == Encoding::text) {
+    if (auto at = memory.bytes.find('\0'); at != std::string::npos) return nul_inside(subject, at);
+    if (drop_newline(memory.bytes)) memory.bytes.pop_back();
+  }
+  prepared.state_->source = std::move(memory);
+  return prepared;
+}
+
+Result<int> open_input_file(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno_error(Op::open_input, errno, path);
+  struct stat info {};
+  if (fstat(fd, &info) == 0 && S_ISDIR(info.st_mode)) {
+    close(fd);
+    return errno_error(Op::open_input, EISDIR, path);
+  }
+  return fd;
+}
+
+}  // namespace shmtool

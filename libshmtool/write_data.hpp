@@ -1,0 +1,61 @@
+#pragma once
+// The data of `write`: where it comes from, what it becomes in text or binary mode, and the
+// copy into an attached segment. Sizes are known before anything is copied, so data that does
+// not fit leaves the segment unchanged.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "result.hpp"
+
+namespace shmtool {
+
+enum class Encoding {
+  text,    // drop one trailing newline of file/stdin data, refuse NUL bytes, add a NUL
+  binary,  // the bytes exactly
+};
+
+/// Data ready to copy: its stored length is known.
+class PreparedData {
+ public:
+  PreparedData();
+  PreparedData(PreparedData&&) noexcept;
+  PreparedData& operator=(PreparedData&&) noexcept;
+  ~PreparedData();
+
+  /// Bytes the data occupies in the segment, the text mode's NUL included.
+  std::uint64_t stored_size() const;
+  /// Copies the data to the start of `target` (at least stored_size() bytes). Fails
+  /// (Op::read_input) when a file cannot be read; the bytes copied so far stay.
+  Status copy_to(std::span<std::byte> target);
+
+  struct State;
+
+ private:
+  friend Result<PreparedData> prepare_literal(std::string, Encoding);
+  friend Result<PreparedData> prepare_fd(int, std::string, Encoding, std::uint64_t);
+  std::unique_ptr<State> state_;
+};
+
+/// What a stream held when it did not fit in the room given to prepare_fd.
+struct Overflow {
+  std::uint64_t at_least = 0;  // bytes seen before reading stopped
+};
+
+/// Prepares DATA given on the command line. Text mode: refuses a NUL (usage), adds one.
+Result<PreparedData> prepare_literal(std::string data, Encoding encoding);
+
+/// Prepares the data of open descriptor `fd` (named `subject` in errors). Regular files are
+/// measured with fstat and copied straight into the segment later; other inputs are read into
+/// memory, stopping once more than `room` bytes would be stored, which fails with too_large and
+/// an Error whose detail starts with "more than". A closed descriptor reads as empty.
+Result<PreparedData> prepare_fd(int fd, std::string subject, Encoding encoding,
+                                std::uint64_t room);
+
+/// Opens `path` for reading. Fails (Op::open_input) with the errno.
+Result<int> open_input_file(const std::string& path);
+
+}  // namespace shmtool
