@@ -1,1 +1,150 @@
-int main(){}
+// shmtool: the front end. Builds the command line from the command table, runs the chosen
+// command, and maps every failure to one stderr line and an exit code, in one place.
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <map>
+
+#include "command.hpp"
+#include "failure.hpp"
+
+namespace shmtool::cli {
+namespace {
+
+constexpr std::array<CommandEntry, 8> kCommands{{
+    {"create", "Create a segment (or report the one its key names)", setup_create},
+    {"write", "Write text or bytes into a segment", setup_write},
+    {"read", "Print a segment's contents (text, bytes, hex or JSON)", setup_read},
+    {"stat", "Show everything the kernel tells about one segment", setup_stat},
+    {"list", "List every segment in the IPC namespace", setup_list},
+    {"rm", "Remove segments", setup_rm},
+    {"chown", "Change a segment's owner and/or group", setup_chown},
+    {"chmod", "Change a segment's permission bits", setup_chmod},
+}};
+
+constexpr const char* kFooter = R"(SEGMENT is one of:
+  1234, id:1234          a shmid
+  0x0000162e             a key in hex, as ipcs prints keys
+  key:5678, key:-5       a key in any C base, signed or unsigned 32-bit
+  ftok:PATH[:PROJ]       the key ftok(PATH, PROJ); PROJ is 1..255 or a character, default A
+
+Exit codes: 0 success, 1 failure, 2 usage error, 3 segment not found.
+Run 'shmtool COMMAND --help' for a command's options.)";
+
+std::string lower_first(std::string text) {
+  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+const CLI::App* selected(const CLI::App& app) {
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (sub->parsed()) return sub;
+  }
+  return nullptr;
+}
+
+int usage_failure(const CLI::App& app, const CLI::ParseError& e) {
+  const CLI::App* sub = selected(app);
+  const std::string command = sub ? sub->get_name() : "";
+  std::string line = "shmtool: ";
+  if (!command.empty()) line += command + ": ";
+  line += lower_first(e.what());
+  line += " (see 'shmtool " + (command.empty() ? std::string() : command + " ") + "--help')";
+  std::cerr << line << '\n';
+  return kUsage;
+}
+
+int print_to_stdout(const std::string& text, Output& out) {
+  try {
+    out.write(text);
+    out.flush();
+  } catch (const OutputError& e) {
+    if (e.err == EPIPE) return kSuccess;
+    std::cerr << "shmtool: standard output: " << std::strerror(e.err) << '\n';
+    return kFailure;
+  }
+  return kSuccess;
+}
+
+int run(int argc, char** argv) {
+  Output out(STDOUT_FILENO);
+  CLI::App app{"shmtool: create, write, read, inspect, list and remove System V shared memory",
+               "shmtool"};
+  app.set_version_flag("-V,--version", "shmtool " SHMTOOL_VERSION);
+  app.require_subcommand(1);
+  app.footer(kFooter);
+  bool json = false;
+  app.add_flag("--json", json, "Print JSON instead of text (may also follow the command)");
+
+  std::map<const CLI::App*, Runner> runners;
+  for (const CommandEntry& entry : kCommands) {
+    CLI::App* sub = app.add_subcommand(entry.name, entry.summary);
+    runners.emplace(sub, entry.setup(*sub, json));
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    return print_to_stdout(app.help(), out);
+  } catch (const CLI::CallForAllHelp&) {
+    return print_to_stdout(app.help("", CLI::AppFormatMode::All), out);
+  } catch (const CLI::CallForVersion& e) {
+    return print_to_stdout(std::string(e.what()) + "\n", out);
+  } catch (const CLI::ParseError& e) {
+    return usage_failure(app, e);
+  }
+
+  const CLI::App* sub = selected(app);
+  SystemNames names;
+  Context context{sub->get_name(), json, out, system_kernel(), names};
+  try {
+    const int code = runners.at(sub)(context);
+    out.flush();
+    return code;
+  } catch (const CommandFailure& failure) {
+    try {
+      out.flush();
+    } catch (const OutputError&) {
+    }
+    std::cerr << format_failure(context.command, failure.error()) << '\n';
+    return exit_code_for(failure.error());
+  } catch (const OutputError& e) {
+    // A reader that went away took what it wanted: end quietly.
+    if (e.err == EPIPE) return kSuccess;
+    std::cerr << "shmtool: " << context.command << ": standard output: " << std::strerror(e.err)
+              << '\n';
+    return kFailure;
+  } catch (const std::exception& e) {
+    std::cerr << "shmtool: " << context.command << ": " << e.what() << '\n';
+    return kFailure;
+  }
+}
+
+}  // namespace
+
+void Context::report(const Error& error) const {
+  std::cerr << format_failure(command, error) << '\n';
+}
+
+void add_json_flag(CLI::App& app, bool& json) {
+  app.add_flag("--json", json, "Print JSON instead of text");
+}
+
+void write_json(Output& out, const nlohmann::ordered_json& value) {
+  out.write(value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  out.write("\n");
+}
+
+}  // namespace shmtool::cli
+
+int main(int argc, char** argv) {
+  // A closed pipe shows up as EPIPE from write(2), handled where output is written.
+  signal(SIGPIPE, SIG_IGN);
+  return shmtool::cli::run(argc, argv);
+}

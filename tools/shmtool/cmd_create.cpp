@@ -1,0 +1,73 @@
+// shmtool create [KEY] --size SIZE [--mode MODE] [--exclusive] [--hugetlb] [--noreserve]
+
+#include <memory>
+
+#include "command.hpp"
+#include "failure.hpp"
+#include "key_args.hpp"
+#include "mode_parse.hpp"
+#include "render_json.hpp"
+#include "segment_ops.hpp"
+#include "size_parse.hpp"
+
+namespace shmtool::cli {
+namespace {
+
+struct CreateOptions {
+  std::string key;
+  std::string size;
+  std::string mode = "600";
+  bool exclusive = false;
+  bool hugetlb = false;
+  bool noreserve = false;
+};
+
+int run_create(const CreateOptions& options, Context& context) {
+  CreateRequest request;
+  request.size = unwrap(parse_size(options.size, "--size"));
+  request.mode = unwrap(parse_mode(options.mode, "--mode"));
+  request.exclusive = options.exclusive ? Exclusive::yes : Exclusive::no;
+  request.hugetlb = options.hugetlb;
+  request.noreserve = options.noreserve;
+  request.subject = "private segment";
+  if (!options.key.empty()) {
+    const SegmentRef ref = unwrap(parse_key_ref(options.key));
+    request.key = key_as_argument(ref);
+    request.subject = describe(ref);
+  }
+  const CreateOutcome outcome = unwrap(create_segment(context.kernel, request));
+  if (context.json) {
+    auto object = segment_json(outcome.segment, context.names);
+    object["created"] = outcome.created;
+    write_json(context.out, object);
+  } else {
+    context.out.write(std::to_string(outcome.segment.id) + "\n");
+  }
+  return kSuccess;
+}
+
+}  // namespace
+
+Runner setup_create(CLI::App& app, bool& json) {
+  auto options = std::make_shared<CreateOptions>();
+  app.add_option("KEY", options->key,
+                 "0xKEY, key:N or ftok:PATH[:PROJ]; leave out for a private segment");
+  app.add_option("-s,--size", options->size, "Size in bytes, or with K, M, G, T (e.g. 64K)")
+      ->option_text("SIZE")
+      ->required();
+  app.add_option("-m,--mode", options->mode, "Permission bits in octal")
+      ->option_text("MODE")
+      ->default_str("600");
+  app.add_flag("-x,--exclusive", options->exclusive,
+               "Fail if the key already names a segment");
+  app.add_flag("--hugetlb", options->hugetlb, "Back the segment with huge pages (SHM_HUGETLB)");
+  app.add_flag("--noreserve", options->noreserve, "Reserve no swap space (SHM_NORESERVE)");
+  add_json_flag(app, json);
+  app.footer(
+      "Prints the new segment's id. When KEY names a live segment already, that segment is\n"
+      "reported (\"created\": false with --json) if SIZE fits in it; --exclusive makes that\n"
+      "an error.");
+  return [options](Context& context) { return run_create(*options, context); };
+}
+
+}  // namespace shmtool::cli

@@ -1,0 +1,98 @@
+// shmtool list [-o COLS] [--sort COL] [--reverse] [--noheadings] [--raw] [--bytes] [filters]
+
+#include <algorithm>
+#include <memory>
+
+#include "columns.hpp"
+#include "command.hpp"
+#include "failure.hpp"
+#include "filter_options.hpp"
+#include "list_filter.hpp"
+#include "render_json.hpp"
+#include "render_table.hpp"
+#include "segment_table.hpp"
+
+namespace shmtool::cli {
+namespace {
+
+struct ListOptions {
+  std::string columns;
+  std::string sort;
+  bool reverse = false;
+  bool noheadings = false;
+  bool raw = false;
+  bool bytes = false;
+  FilterArgs filters;
+  CLI::Option* columns_opt = nullptr;
+  CLI::Option* sort_opt = nullptr;
+};
+
+std::string column_help() {
+  std::string text = "Columns (for -o and --sort):\n";
+  for (const Column& c : all_columns()) {
+    text += "  " + std::string(c.name);
+    text.append(8 - c.name.size(), ' ');
+    text += std::string(c.help) + "\n";
+  }
+  text += "Defaults: ";
+  for (const Column* c : default_columns()) text += std::string(c->name) + " ";
+  text += "\nWith --json: {\"segments\": [OBJECT, ...]}, every field of each segment.";
+  return text;
+}
+
+int run_list(const ListOptions& options, Context& context) {
+  std::vector<const Column*> columns = default_columns();
+  if (options.columns_opt->count() > 0) columns = unwrap(parse_column_list(options.columns));
+  const Column* sort_by = nullptr;
+  if (options.sort_opt->count() > 0) sort_by = unwrap(parse_sort_column(options.sort));
+  const ListFilter filter = build_filter(options.filters, context.names);
+
+  const bool wants_usage =
+      context.json || std::any_of(columns.begin(), columns.end(),
+                                  [](const Column* c) { return c->needs_usage; }) ||
+      (sort_by != nullptr && sort_by->needs_usage);
+  SegmentTable table =
+      unwrap(list_segments(context.kernel, wants_usage ? Usage::read : Usage::skip));
+  std::vector<SegmentRecord>& segments = table.segments;
+  apply_filter(filter, segments);
+  if (sort_by != nullptr) {
+    sort_segments(segments, *sort_by, options.reverse ? Order::descending : Order::ascending,
+                  context.names);
+  } else if (options.reverse) {
+    std::reverse(segments.begin(), segments.end());
+  }
+
+  if (context.json) {
+    write_json(context.out, segment_list_json(segments, context.names));
+    return kSuccess;
+  }
+  TableOptions layout;
+  layout.headings = options.noheadings ? Headings::hide : Headings::show;
+  layout.layout = options.raw ? Layout::raw : Layout::aligned;
+  layout.sizes = options.bytes ? SizeStyle::bytes : SizeStyle::human;
+  context.out.write(render_table(segments, columns, context.names, layout));
+  return kSuccess;
+}
+
+}  // namespace
+
+Runner setup_list(CLI::App& app, bool& json) {
+  auto options = std::make_shared<ListOptions>();
+  options->columns_opt =
+      app.add_option("-o,--output", options->columns,
+                     "Columns to show, comma-separated; +COL,... adds to the defaults")
+          ->option_text("COLS");
+  options->sort_opt =
+      app.add_option("--sort", options->sort, "Sort by column COL")->option_text("COL");
+  app.add_flag("-r,--reverse", options->reverse, "Reverse the order");
+  app.add_flag("-n,--noheadings", options->noheadings, "Do not print the heading line");
+  app.add_flag("--raw", options->raw,
+               "One line a segment, fields split by one space, sizes in bytes, '-' for empty");
+  app.add_flag("-b,--bytes", options->bytes, "Print sizes in bytes, not 4K or 1.5M");
+  add_filter_options(app, options->filters);
+  add_json_flag(app, json);
+  app.footer(column_help());
+  return [options](Context& context) { return run_list(*options, context); };
+}
+
+}  // namespace shmtool::cli

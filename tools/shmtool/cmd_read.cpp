@@ -1,0 +1,133 @@
+// shmtool read SEGMENT [--offset N] [--length N] [--binary | --hex] [--rm]
+//                     [--wait [--timeout SECONDS]]
+
+#include <memory>
+
+#include "command.hpp"
+#include "failure.hpp"
+#include "hexdump.hpp"
+#include "read_data.hpp"
+#include "segment_ops.hpp"
+#include "size_parse.hpp"
+#include "text_encoding.hpp"
+
+namespace shmtool::cli {
+namespace {
+
+struct ReadOptions {
+  std::string segment;
+  std::string offset = "0";
+  std::string length;
+  bool binary = false;
+  bool hex = false;
+  bool remove = false;
+  bool wait = false;
+  std::string timeout;
+  CLI::Option* length_opt = nullptr;
+  CLI::Option* timeout_opt = nullptr;
+};
+
+void write_hex(Output& out, std::span<const std::byte> bytes, std::uint64_t offset) {
+  constexpr std::size_t kChunk = 1 << 16;
+  HexDumper dumper(offset);
+  std::string text;
+  while (!bytes.empty()) {
+    const std::size_t take = std::min(bytes.size(), kChunk);
+    dumper.append(bytes.first(take), text);
+    out.write(text);
+    text.clear();
+    bytes = bytes.subspan(take);
+  }
+  dumper.finish(text);
+  out.write(text);
+}
+
+void write_json_data(Context& context, const SegmentRecord& segment, std::uint64_t offset,
+                     std::span<const std::byte> bytes) {
+  nlohmann::ordered_json result;
+  result["id"] = segment.id;
+  result["key"] = segment.key;
+  result["offset"] = offset;
+  result["length"] = bytes.size();
+  if (is_valid_utf8(bytes)) {
+    result["encoding"] = "utf-8";
+    result["data"] = std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  } else {
+    result["encoding"] = "base64";
+    result["data"] = base64_encode(bytes);
+  }
+  write_json(context.out, result);
+}
+
+int run_read(const ReadOptions& options, Context& context) {
+  if (options.timeout_opt->count() > 0 && !options.wait) {
+    fail_usage("--timeout", "goes with --wait");
+  }
+  const SegmentRef ref = unwrap(parse_segment_ref(options.segment));
+  if (options.wait && ref.form == RefForm::id) {
+    fail_usage(ref.text, "--wait needs a key (0xKEY, key:N or ftok:PATH): an id cannot appear later");
+  }
+  ReadRequest request;
+  request.offset = unwrap(parse_byte_count(options.offset, "--offset"));
+  if (options.length_opt->count() > 0) {
+    request.length = unwrap(parse_byte_count(options.length, "--length"));
+  }
+  request.extent = options.binary || options.hex ? ReadExtent::exact : ReadExtent::c_string;
+  std::optional<std::chrono::milliseconds> timeout;
+  if (options.timeout_opt->count() > 0) timeout = unwrap(parse_seconds(options.timeout, "--timeout"));
+
+  SegmentRecord segment;
+  if (options.wait) {
+    const int id = unwrap(wait_for_segment(ref, timeout));
+    segment = unwrap(stat_segment(context.kernel, id, Usage::skip));
+  } else {
+    segment = unwrap(lookup_segment(context.kernel, ref, Usage::skip));
+  }
+  const ReadWindow window = unwrap(open_read_window(segment, request));
+
+  if (context.json) {
+    write_json_data(context, segment, request.offset, window.bytes);
+  } else if (options.hex) {
+    write_hex(context.out, window.bytes, request.offset);
+  } else {
+    context.out.write_direct(window.bytes);
+    if (!options.binary) context.out.write("\n");
+  }
+  context.out.flush();
+  // Removed only once everything was delivered: a failed write leaves the data in place.
+  if (options.remove) unwrap(remove_segment(context.kernel, segment.id));
+  return kSuccess;
+}
+
+}  // namespace
+
+Runner setup_read(CLI::App& app, bool& json) {
+  auto options = std::make_shared<ReadOptions>();
+  app.add_option("SEGMENT", options->segment, "The segment: id, 0xKEY, key:N or ftok:PATH[:PROJ]")
+      ->required();
+  app.add_option("-O,--offset", options->offset, "Start at byte N")
+      ->option_text("N")
+      ->default_str("0");
+  options->length_opt =
+      app.add_option("-l,--length", options->length,
+                     "Read N bytes (text mode: at most N); default: to the end")
+          ->option_text("N");
+  auto* binary = app.add_flag("-B,--binary", options->binary,
+                              "The exact bytes, nothing added (default: text up to the first NUL)");
+  auto* hex = app.add_flag("-x,--hex", options->hex, "A hexdump -C style dump with offsets");
+  binary->excludes(hex);
+  app.add_flag("--rm", options->remove, "Remove the segment after reading it");
+  app.add_flag("-w,--wait", options->wait, "Wait for the key to name a segment");
+  options->timeout_opt =
+      app.add_option("-t,--timeout", options->timeout, "With --wait: give up after SECONDS (exit 3)")
+          ->option_text("SECONDS");
+  add_json_flag(app, json);
+  app.footer(
+      "Text mode prints the bytes from the offset up to the first NUL (or the end), then a\n"
+      "newline: what the classic client prints. --json prints {\"id\", \"key\", \"offset\",\n"
+      "\"length\", \"encoding\", \"data\"}, data as UTF-8 text when it is, else base64; it holds\n"
+      "the text-mode bytes, or the exact bytes with --binary.");
+  return [options](Context& context) { return run_read(*options, context); };
+}
+
+}  // namespace shmtool::cli

@@ -1,0 +1,134 @@
+// shmtool rm SEGMENT... | rm --all [filters] [--dry-run]
+
+#include <memory>
+#include <set>
+
+#include "command.hpp"
+#include "failure.hpp"
+#include "filter_options.hpp"
+#include "multi_item.hpp"
+#include "render_json.hpp"
+#include "segment_ops.hpp"
+
+namespace shmtool::cli {
+namespace {
+
+struct RmOptions {
+  std::vector<std::string> segments;
+  bool all = false;
+  bool dry_run = false;
+  FilterArgs filters;
+};
+
+// One segment to remove: what the user called it, and its id once known.
+struct Target {
+  std::string label;
+  Result<int> id;
+};
+
+std::string key_words(const SegmentRecord& s) {
+  return s.key == 0 ? "(private)" : "(key " + format_key_hex(s.key) + ")";
+}
+
+std::string attached_words(std::uint64_t nattch) {
+  return std::to_string(nattch) + (nattch == 1 ? " process" : " processes") + " still attached";
+}
+
+std::string outcome_line(const SegmentRecord& s, bool marked, bool dry_run) {
+  const std::string id = "id " + std::to_string(s.id);
+  if (marked) {
+    return std::string(dry_run ? "would mark " : "marked ") + id + " " + key_words(s) +
+           " for removal: " + attached_words(s.nattch);
+  }
+  return std::string(dry_run ? "would remove " : "removed ") + id + " " + key_words(s);
+}
+
+std::vector<Target> targets_of(const RmOptions& options, Context& context) {
+  std::vector<Target> targets;
+  if (options.all) {
+    const ListFilter filter = build_filter(options.filters, context.names);
+    SegmentTable table = unwrap(list_segments(context.kernel, Usage::skip));
+    for (const SegmentRecord& s : table.segments) {
+      if (matches(filter, s)) targets.push_back({"id " + std::to_string(s.id), s.id});
+    }
+    return targets;
+  }
+  for (const SegmentRef& ref : parse_segment_refs(options.segments)) {
+    targets.push_back({ref.text, resolve_id(ref)});
+  }
+  return targets;
+}
+
+int run_rm(const RmOptions& options, Context& context) {
+  if (options.all && !options.segments.empty()) {
+    fail_usage("--all", "give SEGMENTs or --all, not both");
+  }
+  if (!options.all && options.segments.empty()) {
+    fail_usage("SEGMENT", "name at least one segment, or use --all (with filters)");
+  }
+  if (!options.all && any_filter(options.filters)) {
+    fail_usage("filters", "--owner, --creator, --key, --orphaned, --dest and --min-size go with --all");
+  }
+  const std::vector<Target> targets = targets_of(options, context);
+  ItemFailures failures;
+  auto removed = nlohmann::ordered_json::array();
+  std::set<int> done;
+  for (const Target& target : targets) {
+    if (!target.id.ok()) {
+      failures.add(context, target.label, target.id.error());
+      continue;
+    }
+    if (!done.insert(*target.id).second) continue;
+    Result<RemoveOutcome> outcome = Error{};
+    if (options.dry_run) {
+      auto record = stat_segment(context.kernel, *target.id, Usage::skip);
+      if (record.ok()) {
+        const bool marked = record->nattch > 0;
+        outcome = RemoveOutcome{std::move(*record), marked};
+      } else {
+        outcome = std::move(record).error();
+      }
+    } else {
+      outcome = remove_segment(context.kernel, *target.id);
+    }
+    if (!outcome.ok()) {
+      failures.add(context, target.label, outcome.error());
+      continue;
+    }
+    if (context.json) {
+      auto object = segment_json(outcome->segment, context.names);
+      object["segment"] = target.label;
+      object["marked"] = outcome->marked;
+      removed.push_back(std::move(object));
+    } else {
+      context.out.write(outcome_line(outcome->segment, outcome->marked, options.dry_run) + "\n");
+    }
+  }
+  if (context.json) {
+    nlohmann::ordered_json result;
+    if (options.dry_run) result["dry_run"] = true;
+    result["removed"] = std::move(removed);
+    result["failed"] = failures.to_json();
+    write_json(context.out, result);
+  }
+  return failures.exit_code(options.all ? targets.size() : options.segments.size());
+}
+
+}  // namespace
+
+Runner setup_rm(CLI::App& app, bool& json) {
+  auto options = std::make_shared<RmOptions>();
+  app.add_option("SEGMENT", options->segments, "Segments to remove: id, 0xKEY, key:N, ftok:PATH");
+  app.add_flag("-a,--all", options->all, "Remove every segment that the filters match");
+  app.add_flag("--dry-run", options->dry_run, "Say what would be removed; remove nothing");
+  add_filter_options(app, options->filters);
+  add_json_flag(app, json);
+  app.footer(
+      "A segment that processes still have attached is marked for removal and goes when the\n"
+      "last one detaches. rm goes on past a failure and exits 1 if any segment failed (3 when\n"
+      "the one segment named does not exist). --all without filters removes every segment\n"
+      "you may remove in this IPC namespace.");
+  return [options](Context& context) { return run_rm(*options, context); };
+}
+
+}  // namespace shmtool::cli

@@ -1,0 +1,181 @@
+// shmtool write SEGMENT [DATA] [--file PATH] [--offset N] [--binary]
+//                      [--create [--size SIZE] [--mode MODE]]
+
+#include <unistd.h>
+
+#include <memory>
+
+#include "attachment.hpp"
+#include "command.hpp"
+#include "failure.hpp"
+#include "key_args.hpp"
+#include "mode_parse.hpp"
+#include "segment_ops.hpp"
+#include "size_parse.hpp"
+#include "write_data.hpp"
+
+namespace shmtool::cli {
+namespace {
+
+struct WriteOptions {
+  std::string segment;
+  std::string data;
+  std::string file;
+  std::string offset = "0";
+  bool binary = false;
+  bool create = false;
+  std::string size;
+  std::string mode = "600";
+  CLI::Option* data_opt = nullptr;
+  CLI::Option* file_opt = nullptr;
+  CLI::Option* size_opt = nullptr;
+  CLI::Option* mode_opt = nullptr;
+};
+
+// Closes a descriptor this command opened.
+struct FdGuard {
+  int fd = -1;
+  ~FdGuard() {
+    if (fd > STDERR_FILENO) close(fd);
+  }
+};
+
+std::string bytes_word(std::uint64_t n) { return std::to_string(n) + (n == 1 ? " byte" : " bytes"); }
+
+[[noreturn]] void fail_does_not_fit(const SegmentRecord& s, std::uint64_t offset,
+                                    const std::string& data_size, Encoding encoding) {
+  const std::string data = "data (" + data_size +
+                           (encoding == Encoding::text ? " with its NUL)" : ")");
+  throw CommandFailure(Error{ErrorKind::too_large, Op::read_input, 0,
+                             "id " + std::to_string(s.id),
+                             data + " does not fit in the " + bytes_word(s.size - offset) +
+                                 " from offset " + std::to_string(offset) +
+                                 " to the end (segment size " + std::to_string(s.size) +
+                                 "); nothing was written"});
+}
+
+// Reads the data in, with room for `room` stored bytes; rewords a stream that overflows.
+PreparedData prepare(const WriteOptions& options, int fd, Encoding encoding, std::uint64_t room,
+                     const SegmentRecord* segment, std::uint64_t offset) {
+  Result<PreparedData> prepared =
+      fd < 0 ? prepare_literal(options.data, encoding)
+             : prepare_fd(fd, options.file_opt->count() > 0 ? options.file : "standard input",
+                          encoding, room);
+  if (!prepared.ok() && prepared.error().kind == ErrorKind::too_large && segment != nullptr) {
+    fail_does_not_fit(*segment, offset, prepared.error().detail, encoding);
+  }
+  return unwrap(std::move(prepared));
+}
+
+void copy_into(int id, std::uint64_t size, std::uint64_t offset, PreparedData& data) {
+  Attachment attachment = unwrap(Attachment::attach(id, size, Access::read_write));
+  unwrap(data.copy_to(attachment.bytes().subspan(static_cast<std::size_t>(offset))));
+}
+
+int run_write(const WriteOptions& options, Context& context) {
+  const bool have_data = options.data_opt->count() > 0 && options.data != "-";
+  if (have_data && options.file_opt->count() > 0) {
+    fail_usage("DATA", "give DATA or --file, not both");
+  }
+  if (!options.create && (options.size_opt->count() > 0 || options.mode_opt->count() > 0)) {
+    fail_usage(options.size_opt->count() > 0 ? "--size" : "--mode", "goes with --create");
+  }
+  const SegmentRef ref = unwrap(parse_segment_ref(options.segment));
+  if (options.create && ref.form == RefForm::id) {
+    fail_usage(ref.text, "--create needs a key (0xKEY, key:N or ftok:PATH), not an id");
+  }
+  const std::uint64_t offset = unwrap(parse_byte_count(options.offset, "--offset"));
+  const Encoding encoding = options.binary ? Encoding::binary : Encoding::text;
+  std::optional<std::uint64_t> create_size;
+  unsigned create_mode = 0600;
+  if (options.create) {
+    if (options.size_opt->count() > 0) create_size = unwrap(parse_size(options.size, "--size"));
+    create_mode = unwrap(parse_mode(options.mode, "--mode"));
+  }
+
+  FdGuard input;
+  if (options.file_opt->count() > 0) {
+    input.fd = unwrap(open_input_file(options.file));
+  } else if (!have_data) {
+    input.fd = STDIN_FILENO;
+  }
+
+  Result<SegmentRecord> existing = lookup_segment(context.kernel, ref, Usage::skip);
+  bool created = false;
+  SegmentRecord segment;
+  std::optional<PreparedData> data;
+  if (existing.ok()) {
+    segment = std::move(*existing);
+  } else if (options.create && existing.error().kind == ErrorKind::not_found &&
+             existing.error().op == Op::resolve) {
+    data = prepare(options, input.fd, encoding, UINT64_MAX, nullptr, offset);
+    CreateRequest request;
+    request.key = key_as_argument(ref);
+    request.size = create_size.value_or(offset + data->stored_size());
+    if (request.size == 0) fail_usage("--size", "there is no data to size the segment by");
+    request.mode = create_mode;
+    request.subject = describe(ref);
+    CreateOutcome outcome = unwrap(create_segment(context.kernel, request));
+    created = outcome.created;
+    segment = std::move(outcome.segment);
+  } else {
+    throw CommandFailure(std::move(existing).error());
+  }
+
+  if (offset > segment.size) {
+    fail_usage("--offset", "offset " + std::to_string(offset) + " is past the end of id " +
+                               std::to_string(segment.id) + " (size " +
+                               std::to_string(segment.size) + ")");
+  }
+  const std::uint64_t room = segment.size - offset;
+  if (!data) data = prepare(options, input.fd, encoding, room, &segment, offset);
+  if (data->stored_size() > room) {
+    fail_does_not_fit(segment, offset, bytes_word(data->stored_size()), encoding);
+  }
+  copy_into(segment.id, segment.size, offset, *data);
+
+  if (context.json) {
+    nlohmann::ordered_json result;
+    result["id"] = segment.id;
+    result["key"] = segment.key;
+    result["offset"] = offset;
+    result["length"] = data->stored_size();
+    result["created"] = created;
+    write_json(context.out, result);
+  }
+  return kSuccess;
+}
+
+}  // namespace
+
+Runner setup_write(CLI::App& app, bool& json) {
+  auto options = std::make_shared<WriteOptions>();
+  app.add_option("SEGMENT", options->segment, "The segment: id, 0xKEY, key:N or ftok:PATH[:PROJ]")
+      ->required();
+  options->data_opt =
+      app.add_option("DATA", options->data, "The data; '-' or none reads standard input");
+  options->file_opt =
+      app.add_option("-f,--file", options->file, "Read the data from PATH")->option_text("PATH");
+  app.add_option("-O,--offset", options->offset, "Write at byte N of the segment")
+      ->option_text("N")
+      ->default_str("0");
+  app.add_flag("-B,--binary", options->binary,
+               "Write the bytes exactly: no newline dropped, no NUL added");
+  app.add_flag("-c,--create", options->create, "Create the segment first if the key names none");
+  options->size_opt =
+      app.add_option("-s,--size", options->size, "With --create: size (default: the data's)")
+          ->option_text("SIZE");
+  options->mode_opt =
+      app.add_option("-m,--mode", options->mode, "With --create: permission bits in octal")
+          ->option_text("MODE")
+          ->default_str("600");
+  add_json_flag(app, json);
+  app.footer(
+      "Text mode (the default) drops one trailing newline of file or stdin data and writes a\n"
+      "NUL after the data, so a C program reading a string sees exactly the text; data with a\n"
+      "NUL inside needs --binary. Data that does not fit between the offset and the end is\n"
+      "refused (exit 1) and the segment is left unchanged. Prints nothing on success.");
+  return [options](Context& context) { return run_write(*options, context); };
+}
+
+}  // namespace shmtool::cli

@@ -1,0 +1,45 @@
+#pragma once
+// The one place that turns library Errors into words and exit codes.
+
+#include <exception>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "result.hpp"
+
+namespace shmtool::cli {
+
+enum ExitCode : int { kSuccess = 0, kFailure = 1, kUsage = 2, kNotFound = 3 };
+
+/// Thrown by a command to end with `error`; main prints it and exits with its code.
+class CommandFailure : public std::exception {
+ public:
+  explicit CommandFailure(Error error) : error_(std::move(error)) {}
+  const Error& error() const { return error_; }
+  const char* what() const noexcept override { return "command failure"; }
+
+ private:
+  Error error_;
+};
+
+/// Returns the exit code for `error`: 2 usage, 3 not found, else 1.
+int exit_code_for(const Error& error);
+
+/// Returns why `error` happened, in words a user can act on (no subject, no prefix).
+std::string explain(const Error& error);
+
+/// Returns the whole stderr line: "shmtool: COMMAND: WHAT: WHY" (no newline).
+std::string format_failure(std::string_view command, const Error& error);
+
+/// Returns the value, or throws CommandFailure with the error.
+template <class T>
+T unwrap(Result<T> result) {
+  if (!result.ok()) throw CommandFailure(std::move(result).error());
+  return std::move(result).value();
+}
+
+/// Throws a usage CommandFailure.
+[[noreturn]] void fail_usage(std::string subject, std::string detail);
+
+}  // namespace shmtool::cli

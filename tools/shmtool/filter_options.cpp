@@ -1,0 +1,56 @@
+#include "filter_options.hpp"
+
+#include "failure.hpp"
+#include "key_args.hpp"
+#include "owner_parse.hpp"
+#include "segment_ref.hpp"
+#include "size_parse.hpp"
+
+namespace shmtool::cli {
+
+void add_filter_options(CLI::App& app, FilterArgs& args) {
+  const std::string group = "Filters";
+  args.owner_opt =
+      app.add_option("--owner", args.owner, "Only segments owned by USER (name or uid)")
+          ->option_text("USER")
+          ->group(group);
+  args.creator_opt =
+      app.add_option("--creator", args.creator, "Only segments created by USER (name or uid)")
+          ->option_text("USER")
+          ->group(group);
+  args.key_opt = app.add_option("--key", args.key, "Only the segment with KEY (any key form)")
+                     ->option_text("KEY")
+                     ->group(group);
+  app.add_flag("--orphaned", args.orphaned, "Only segments no process is attached to")
+      ->group(group);
+  app.add_flag("--dest", args.dest, "Only segments marked for removal")->group(group);
+  args.min_size_opt =
+      app.add_option("--min-size", args.min_size, "Only segments of at least SIZE bytes")
+          ->option_text("SIZE")
+          ->group(group);
+}
+
+bool any_filter(const FilterArgs& args) {
+  return args.owner_opt->count() > 0 || args.creator_opt->count() > 0 ||
+         args.key_opt->count() > 0 || args.min_size_opt->count() > 0 || args.orphaned ||
+         args.dest;
+}
+
+ListFilter build_filter(const FilterArgs& args, NameResolver& names) {
+  ListFilter filter;
+  if (args.owner_opt->count() > 0) filter.owner = unwrap(parse_user(args.owner, "--owner", names));
+  if (args.creator_opt->count() > 0) {
+    filter.creator = unwrap(parse_user(args.creator, "--creator", names));
+  }
+  if (args.key_opt->count() > 0) {
+    filter.key = key_as_argument(unwrap(parse_key_ref(args.key)));
+  }
+  if (args.min_size_opt->count() > 0) {
+    filter.min_size = unwrap(parse_byte_count(args.min_size, "--min-size"));
+  }
+  filter.orphaned = args.orphaned;
+  filter.dest = args.dest;
+  return filter;
+}
+
+}  // namespace shmtool::cli

@@ -1,0 +1,31 @@
+#pragma once
+// The filters `list` and `rm --all` share.
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "list_filter.hpp"
+#include "names.hpp"
+
+namespace shmtool::cli {
+
+struct FilterArgs {
+  std::string owner, creator, key, min_size;
+  bool orphaned = false;
+  bool dest = false;
+  CLI::Option* owner_opt = nullptr;
+  CLI::Option* creator_opt = nullptr;
+  CLI::Option* key_opt = nullptr;
+  CLI::Option* min_size_opt = nullptr;
+};
+
+/// Declares --owner, --creator, --key, --orphaned, --dest and --min-size on `app`.
+void add_filter_options(CLI::App& app, FilterArgs& args);
+
+/// Returns whether any filter was given.
+bool any_filter(const FilterArgs& args);
+
+/// Parses the given filters; throws a usage CommandFailure on a bad value.
+ListFilter build_filter(const FilterArgs& args, NameResolver& names);
+
+}  // namespace shmtool::cli
