@@ -29,9 +29,13 @@ std::string optional_size_text(const std::optional<std::uint64_t>& bytes, const 
   return bytes ? size_text(*bytes, c) : "-";
 }
 
-SortKey time_key(const std::optional<std::int64_t>& t) { return t ? *t : INT64_MIN; }
+SortKey time_key(const std::optional<std::int64_t>& t) {
+  return t ? *t : INT64_MIN;
+}
 
-SortKey usage_key(const std::optional<std::uint64_t>& v) { return v ? *v + 1 : std::uint64_t{0}; }
+SortKey usage_key(const std::optional<std::uint64_t>& v) {
+  return v ? *v + 1 : std::uint64_t{0};
+}
 
 using R = const SegmentRecord&;
 using C = CellContext&;
@@ -40,8 +44,7 @@ constexpr std::array<Column, 17> kColumns{{
     {"KEY", "key, as 0x and eight hex digits", Align::left, false,
      [](R r, C) { return format_key_hex(r.key); },
      [](R r, C) -> SortKey { return std::uint64_t{r.key}; }},
-    {"ID", "segment id (shmid)", Align::right, false,
-     [](R r, C) { return std::to_string(r.id); },
+    {"ID", "segment id (shmid)", Align::right, false, [](R r, C) { return std::to_string(r.id); },
      [](R r, C) -> SortKey { return std::int64_t{r.id}; }},
     {"OWNER", "owner's user name (uid if it has none)", Align::left, false,
      [](R r, C c) { return user_text(r.uid, c); },
@@ -59,14 +62,11 @@ constexpr std::array<Column, 17> kColumns{{
      [](R r, C) { return format_perms(r.mode); },
      [](R r, C) -> SortKey { return std::uint64_t{r.mode}; }},
     {"SIZE", "size (bytes with --bytes or --raw)", Align::right, false,
-     [](R r, C c) { return size_text(r.size, c); },
-     [](R r, C) -> SortKey { return r.size; }},
+     [](R r, C c) { return size_text(r.size, c); }, [](R r, C) -> SortKey { return r.size; }},
     {"NATTCH", "number of attached processes", Align::right, false,
-     [](R r, C) { return std::to_string(r.nattch); },
-     [](R r, C) -> SortKey { return r.nattch; }},
+     [](R r, C) { return std::to_string(r.nattch); }, [](R r, C) -> SortKey { return r.nattch; }},
     {"STATUS", "dest (marked for removal), locked, or both", Align::left, false,
-     [](R r, C) { return status_text(r); },
-     [](R r, C) -> SortKey { return status_text(r); }},
+     [](R r, C) { return status_text(r); }, [](R r, C) -> SortKey { return status_text(r); }},
     {"CPID", "creator's process id", Align::right, false,
      [](R r, C) { return std::to_string(r.cpid); },
      [](R r, C) -> SortKey { return std::int64_t{r.cpid}; }},
@@ -109,11 +109,14 @@ Error unknown_column(std::string_view name, std::string_view subject) {
 
 }  // namespace
 
-std::span<const Column> all_columns() { return kColumns; }
+std::span<const Column> all_columns() {
+  return kColumns;
+}
 
 std::vector<const Column*> default_columns() {
   std::vector<const Column*> out;
-  for (std::string_view name : kDefaultNames) out.push_back(find_column(name));
+  for (std::string_view name : kDefaultNames)
+    out.push_back(find_column(name));
   return out;
 }
 

@@ -14,8 +14,8 @@ std::string format_human_size(std::uint64_t bytes) {
     ++unit;
   }
   // Tenths of the unit, rounded to nearest.
-  auto tenths = static_cast<std::uint64_t>((static_cast<unsigned __int128>(bytes) * 10 + scale / 2) /
-                                           scale);
+  auto tenths =
+      static_cast<std::uint64_t>((static_cast<unsigned __int128>(bytes) * 10 + scale / 2) / scale);
   if (tenths >= 10240 && unit + 1 < sizeof kUnits - 1) {
     ++unit;
     tenths = (tenths + 512) / 1024;

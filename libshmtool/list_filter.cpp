@@ -31,7 +31,8 @@ void sort_segments(std::vector<SegmentRecord>& segments, const Column& column, O
   });
   std::vector<SegmentRecord> sorted;
   sorted.reserve(segments.size());
-  for (const auto& [key, index] : keys) sorted.push_back(segments[index]);
+  for (const auto& [key, index] : keys)
+    sorted.push_back(segments[index]);
   segments = std::move(sorted);
 }
 

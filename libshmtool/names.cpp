@@ -46,9 +46,13 @@ const SystemNames::UserEntry& SystemNames::user(uid_t uid) {
   return users_.emplace(uid, std::move(value)).first->second;
 }
 
-std::optional<std::string> SystemNames::user_name(uid_t uid) { return user(uid).name; }
+std::optional<std::string> SystemNames::user_name(uid_t uid) {
+  return user(uid).name;
+}
 
-std::optional<gid_t> SystemNames::login_group(uid_t uid) { return user(uid).login_group; }
+std::optional<gid_t> SystemNames::login_group(uid_t uid) {
+  return user(uid).login_group;
+}
 
 std::optional<std::string> SystemNames::group_name(gid_t gid) {
   auto found = groups_.find(gid);

@@ -8,17 +8,32 @@ namespace shmtool {
 namespace {
 
 enum class Field {
-  key, shmid, perms, size, cpid, lpid, nattch, uid, gid, cuid, cgid, atime, dtime, ctime,
-  rss, swap, other
+  key,
+  shmid,
+  perms,
+  size,
+  cpid,
+  lpid,
+  nattch,
+  uid,
+  gid,
+  cuid,
+  cgid,
+  atime,
+  dtime,
+  ctime,
+  rss,
+  swap,
+  other
 };
 
 Field field_named(std::string_view name) {
   static constexpr std::pair<std::string_view, Field> kNames[] = {
-      {"key", Field::key},     {"shmid", Field::shmid},   {"perms", Field::perms},
-      {"size", Field::size},   {"cpid", Field::cpid},     {"lpid", Field::lpid},
+      {"key", Field::key},       {"shmid", Field::shmid}, {"perms", Field::perms},
+      {"size", Field::size},     {"cpid", Field::cpid},   {"lpid", Field::lpid},
       {"nattch", Field::nattch}, {"uid", Field::uid},     {"gid", Field::gid},
-      {"cuid", Field::cuid},   {"cgid", Field::cgid},     {"atime", Field::atime},
-      {"dtime", Field::dtime}, {"ctime", Field::ctime},   {"rss", Field::rss},
+      {"cuid", Field::cuid},     {"cgid", Field::cgid},   {"atime", Field::atime},
+      {"dtime", Field::dtime},   {"ctime", Field::ctime}, {"rss", Field::rss},
       {"swap", Field::swap},
   };
   for (const auto& [n, f] : kNames) {
@@ -31,9 +46,11 @@ std::vector<std::string_view> split_words(std::string_view line) {
   std::vector<std::string_view> words;
   std::size_t pos = 0;
   while (pos < line.size()) {
-    while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t')) ++pos;
+    while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t'))
+      ++pos;
     const std::size_t start = pos;
-    while (pos < line.size() && line[pos] != ' ' && line[pos] != '\t') ++pos;
+    while (pos < line.size() && line[pos] != ' ' && line[pos] != '\t')
+      ++pos;
     if (pos > start) words.push_back(line.substr(start, pos - start));
   }
   return words;
@@ -100,8 +117,9 @@ bool apply(Field field, std::string_view word, SegmentRecord& r) {
     case Field::dtime:
     case Field::ctime:
       if (!parse_number(word, s)) return false;
-      (field == Field::atime ? r.atime : field == Field::dtime ? r.dtime : r.ctime) =
-          time_or_never(s);
+      (field == Field::atime   ? r.atime
+       : field == Field::dtime ? r.dtime
+                               : r.ctime) = time_or_never(s);
       return true;
     case Field::other:
       return true;
@@ -134,7 +152,8 @@ Result<std::vector<SegmentRecord>> parse_proc_shm(std::string_view text) {
     if (words.size() != fields.size()) continue;
     SegmentRecord record;
     bool good = true;
-    for (std::size_t i = 0; i < words.size() && good; ++i) good = apply(fields[i], words[i], record);
+    for (std::size_t i = 0; i < words.size() && good; ++i)
+      good = apply(fields[i], words[i], record);
     if (good) records.push_back(record);
   }
   return records;

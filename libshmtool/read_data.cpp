@@ -19,8 +19,7 @@ Result<ReadWindow> open_read_window(const SegmentRecord& segment, const ReadRequ
       return usage_error("--length", "only " + std::to_string(available) +
                                          " bytes lie between offset " +
                                          std::to_string(request.offset) + " and the end of " +
-                                         subject + " (size " + std::to_string(segment.size) +
-                                         ")");
+                                         subject + " (size " + std::to_string(segment.size) + ")");
     }
     length = available;
   }
@@ -31,7 +30,8 @@ Result<ReadWindow> open_read_window(const SegmentRecord& segment, const ReadRequ
       all.subspan(static_cast<std::size_t>(request.offset), static_cast<std::size_t>(length));
   if (request.extent == ReadExtent::c_string) {
     if (const void* nul = std::memchr(bytes.data(), 0, bytes.size())) {
-      bytes = bytes.first(static_cast<std::size_t>(static_cast<const std::byte*>(nul) - bytes.data()));
+      bytes =
+          bytes.first(static_cast<std::size_t>(static_cast<const std::byte*>(nul) - bytes.data()));
     }
   }
   return ReadWindow{std::move(*attachment), bytes};

@@ -46,7 +46,8 @@ nlohmann::ordered_json segment_json(const SegmentRecord& s, NameResolver& names)
 nlohmann::ordered_json segment_list_json(std::span<const SegmentRecord> segments,
                                          NameResolver& names) {
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  for (const SegmentRecord& s : segments) list.push_back(segment_json(s, names));
+  for (const SegmentRecord& s : segments)
+    list.push_back(segment_json(s, names));
   nlohmann::ordered_json out;
   out["segments"] = std::move(list);
   return out;

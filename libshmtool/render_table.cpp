@@ -19,7 +19,9 @@ void append_padded(std::string& out, const std::string& text, std::size_t width,
   if (align == Align::left && !last) out.append(pad, ' ');
 }
 
-std::string raw_field(std::string text) { return text.empty() ? "-" : text; }
+std::string raw_field(std::string text) {
+  return text.empty() ? "-" : text;
+}
 
 std::string id_with_name(const std::optional<std::string>& name, unsigned id,
                          std::string_view id_word) {
@@ -50,7 +52,8 @@ std::string render_table(std::span<const SegmentRecord> segments,
   rows.reserve(segments.size() + 1);
   if (options.headings == Headings::show) {
     auto& heading = rows.emplace_back();
-    for (const Column* c : columns) heading.emplace_back(c->name);
+    for (const Column* c : columns)
+      heading.emplace_back(c->name);
   }
   for (const SegmentRecord& segment : segments) {
     auto& row = rows.emplace_back();
@@ -72,7 +75,8 @@ std::string render_table(std::span<const SegmentRecord> segments,
   }
   std::vector<std::size_t> widths(columns.size(), 0);
   for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+    for (std::size_t i = 0; i < row.size(); ++i)
+      widths[i] = std::max(widths[i], row[i].size());
   }
   for (const auto& row : rows) {
     for (std::size_t i = 0; i < row.size(); ++i) {
@@ -88,13 +92,16 @@ std::string render_stat(const SegmentRecord& s, NameResolver& names) {
   const std::string status = status_text(s);
   const std::pair<std::string_view, std::string> fields[] = {
       {"id", std::to_string(s.id)},
-      {"key", format_key_hex(s.key) + " (" + std::to_string(s.key) + (s.key == 0 ? ", private)" : ")")},
+      {"key",
+       format_key_hex(s.key) + " (" + std::to_string(s.key) + (s.key == 0 ? ", private)" : ")")},
       {"size", std::to_string(s.size) + " (" + format_human_size(s.size) + ")"},
-      {"perms", format_perms(s.mode) + " (" + [&] {
-         char octal[8];
-         std::snprintf(octal, sizeof octal, "%04o", s.mode);
-         return std::string(octal);
-       }() + ")"},
+      {"perms", format_perms(s.mode) + " (" +
+                    [&] {
+                      char octal[8];
+                      std::snprintf(octal, sizeof octal, "%04o", s.mode);
+                      return std::string(octal);
+                    }() +
+                    ")"},
       {"owner", id_with_name(names.user_name(s.uid), s.uid, "uid")},
       {"group", id_with_name(names.group_name(s.gid), s.gid, "gid")},
       {"cuser", id_with_name(names.user_name(s.cuid), s.cuid, "uid")},

@@ -15,8 +15,8 @@ struct SegmentRecord {
   int id = -1;
   std::uint32_t key = 0;  // 0 is IPC_PRIVATE
   std::uint64_t size = 0;
-  unsigned mode = 0;  // permission bits only, 0..0777
-  bool dest = false;  // marked for removal (SHM_DEST)
+  unsigned mode = 0;    // permission bits only, 0..0777
+  bool dest = false;    // marked for removal (SHM_DEST)
   bool locked = false;  // SHM_LOCK'ed in memory (SHM_LOCKED)
   uid_t uid = 0;
   gid_t gid = 0;

@@ -9,7 +9,9 @@
 namespace shmtool {
 namespace {
 
-std::string id_subject(int id) { return "id " + std::to_string(id); }
+std::string id_subject(int id) {
+  return "id " + std::to_string(id);
+}
 
 Result<int> id_for_key(std::uint32_t key, const std::string& subject) {
   const int id = shmget(static_cast<key_t>(key), 0, 0);
@@ -133,8 +135,9 @@ Result<int> wait_for_segment(const SegmentRef& ref,
     }
     auto sleep_for = pause;
     if (timeout) {
-      sleep_for = std::min(sleep_for, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                          *timeout - elapsed) + std::chrono::milliseconds(1));
+      sleep_for = std::min(
+          sleep_for, std::chrono::duration_cast<std::chrono::milliseconds>(*timeout - elapsed) +
+                         std::chrono::milliseconds(1));
     }
     std::this_thread::sleep_for(sleep_for);
     pause = std::min(pause * 2, std::chrono::milliseconds(50));

@@ -117,8 +117,7 @@ bool parse_proj(std::string_view text, int& proj) {
     return true;
   }
   std::uint64_t value = 0;
-  if (!all_digits(text, 10) || text.size() > 3 || !accumulate(text, 10, 255, value) ||
-      value == 0) {
+  if (!all_digits(text, 10) || text.size() > 3 || !accumulate(text, 10, 255, value) || value == 0) {
     return false;
   }
   proj = static_cast<int>(value);
@@ -159,7 +158,8 @@ Result<SegmentRef> parse_segment_ref(std::string_view text) {
 
 Result<SegmentRef> parse_key_ref(std::string_view text) {
   if (text.starts_with("id:")) {
-    return usage_error(std::string(text), "create takes a key, not an id (e.g. key:5678 or 0x162e)");
+    return usage_error(std::string(text),
+                       "create takes a key, not an id (e.g. key:5678 or 0x162e)");
   }
   if (all_digits(text, 10)) {
     return usage_error(std::string(text), "a bare number is ambiguous as a key; write key:" +

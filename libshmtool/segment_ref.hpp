@@ -15,11 +15,11 @@ enum class RefForm { id, key, ftok };
 /// A parsed SEGMENT argument. Only the fields of its form are meaningful.
 struct SegmentRef {
   RefForm form = RefForm::id;
-  int id = -1;             // RefForm::id
-  std::uint32_t key = 0;   // RefForm::key
-  std::string path;        // RefForm::ftok
-  int proj = 'A';          // RefForm::ftok, 1..255
-  std::string text;        // the argument as given
+  int id = -1;            // RefForm::id
+  std::uint32_t key = 0;  // RefForm::key
+  std::string path;       // RefForm::ftok
+  int proj = 'A';         // RefForm::ftok, 1..255
+  std::string text;       // the argument as given
 };
 
 /// Parses SEGMENT in any form. Fails with a usage Error (key 0, malformed, out of range).

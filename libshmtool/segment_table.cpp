@@ -9,7 +9,9 @@
 namespace shmtool {
 namespace {
 
-bool slot_is_empty(int rc) { return rc == -EINVAL || rc == -EIDRM; }
+bool slot_is_empty(int rc) {
+  return rc == -EINVAL || rc == -EIDRM;
+}
 
 Result<SegmentTable> list_from_proc(ShmKernel& kernel) {
   auto text = kernel.proc_table();
@@ -107,7 +109,8 @@ Status fill_usage(ShmKernel& kernel, std::span<SegmentRecord> segments) {
   if (!records.ok()) return records.error();
   std::unordered_map<int, const SegmentRecord*> by_id;
   by_id.reserve(records->size());
-  for (const SegmentRecord& r : *records) by_id.emplace(r.id, &r);
+  for (const SegmentRecord& r : *records)
+    by_id.emplace(r.id, &r);
   for (SegmentRecord& segment : segments) {
     auto found = by_id.find(segment.id);
     if (found == by_id.end()) continue;

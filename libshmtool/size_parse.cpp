@@ -19,21 +19,22 @@ constexpr std::array<Suffix, 13> kSuffixes{{
     {"k", kKi},
     {"kib", kKi},
     {"kb", 1000},
-    {"m", kKi * kKi},
-    {"mib", kKi * kKi},
+    {"m", kKi* kKi},
+    {"mib", kKi* kKi},
     {"mb", 1000 * 1000},
-    {"g", kKi * kKi * kKi},
-    {"gib", kKi * kKi * kKi},
+    {"g", kKi* kKi* kKi},
+    {"gib", kKi* kKi* kKi},
     {"gb", 1000ULL * 1000 * 1000},
-    {"t", kKi * kKi * kKi * kKi},
-    {"tib", kKi * kKi * kKi * kKi},
+    {"t", kKi* kKi* kKi* kKi},
+    {"tib", kKi* kKi* kKi* kKi},
 }};
 // TB is handled with the table above plus one more entry; kept apart so the array stays small.
 constexpr Suffix kTerabyte{"tb", 1000ULL * 1000 * 1000 * 1000};
 
 std::string lowercase(std::string_view text) {
   std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 

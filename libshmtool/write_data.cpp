@@ -63,7 +63,9 @@ Error too_large_stream(std::string_view subject, std::uint64_t seen) {
                "more than " + std::to_string(seen) + " bytes"};
 }
 
-bool drop_newline(std::span<const char> data) { return !data.empty() && data.back() == '\n'; }
+bool drop_newline(std::span<const char> data) {
+  return !data.empty() && data.back() == '\n';
+}
 
 }  // namespace
 
@@ -145,7 +147,8 @@ Result<PreparedData> prepare_fd(int fd, std::string subject, Encoding encoding,
     if (mapped.file.address == MAP_FAILED) return errno_error(Op::read_input, errno, subject);
     const std::span<const char> data = mapped.file.data();
     if (const void* nul = std::memchr(data.data(), 0, data.size())) {
-      return nul_inside(subject, static_cast<std::size_t>(static_cast<const char*>(nul) - data.data()));
+      return nul_inside(subject,
+                        static_cast<std::size_t>(static_cast<const char*>(nul) - data.data()));
     }
     mapped.length = data.size() - (drop_newline(data) ? 1 : 0);
     prepared.state_->source = std::move(mapped);
@@ -157,8 +160,8 @@ Result<PreparedData> prepare_fd(int fd, std::string subject, Encoding encoding,
   InMemory memory;
   char buffer[65536];
   for (;;) {
-    const std::size_t want = static_cast<std::size_t>(
-        std::min<std::uint64_t>(sizeof buffer, cap - std::min<std::uint64_t>(cap, memory.bytes.size())));
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(
+        sizeof buffer, cap - std::min<std::uint64_t>(cap, memory.bytes.size())));
     if (want == 0) return too_large_stream(subject, memory.bytes.size());
     const ssize_t n = read(fd, buffer, want);
     if (n < 0 && errno == EINTR) continue;

@@ -52,8 +52,7 @@ Result<PreparedData> prepare_literal(std::string data, Encoding encoding);
 /// measured with fstat and copied straight into the segment later; other inputs are read into
 /// memory, stopping once more than `room` bytes would be stored, which fails with too_large and
 /// an Error whose detail starts with "more than". A closed descriptor reads as empty.
-Result<PreparedData> prepare_fd(int fd, std::string subject, Encoding encoding,
-                                std::uint64_t room);
+Result<PreparedData> prepare_fd(int fd, std::string subject, Encoding encoding, std::uint64_t room);
 
 /// Opens `path` for reading. Fails (Op::open_input) with the errno.
 Result<int> open_input_file(const std::string& path);

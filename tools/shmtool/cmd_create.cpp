@@ -58,8 +58,7 @@ Runner setup_create(CLI::App& app, bool& json) {
   app.add_option("-m,--mode", options->mode, "Permission bits in octal")
       ->option_text("MODE")
       ->default_str("600");
-  app.add_flag("-x,--exclusive", options->exclusive,
-               "Fail if the key already names a segment");
+  app.add_flag("-x,--exclusive", options->exclusive, "Fail if the key already names a segment");
   app.add_flag("--hugetlb", options->hugetlb, "Back the segment with huge pages (SHM_HUGETLB)");
   app.add_flag("--noreserve", options->noreserve, "Reserve no swap space (SHM_NORESERVE)");
   add_json_flag(app, json);

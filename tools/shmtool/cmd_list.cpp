@@ -35,7 +35,8 @@ std::string column_help() {
     text += std::string(c.help) + "\n";
   }
   text += "Defaults: ";
-  for (const Column* c : default_columns()) text += std::string(c->name) + " ";
+  for (const Column* c : default_columns())
+    text += std::string(c->name) + " ";
   text += "\nWith --json: {\"segments\": [OBJECT, ...]}, every field of each segment.";
   return text;
 }
@@ -48,8 +49,8 @@ int run_list(const ListOptions& options, Context& context) {
   const ListFilter filter = build_filter(options.filters, context.names);
 
   const bool wants_usage =
-      context.json || std::any_of(columns.begin(), columns.end(),
-                                  [](const Column* c) { return c->needs_usage; }) ||
+      context.json ||
+      std::any_of(columns.begin(), columns.end(), [](const Column* c) { return c->needs_usage; }) ||
       (sort_by != nullptr && sort_by->needs_usage);
   SegmentTable table =
       unwrap(list_segments(context.kernel, wants_usage ? Usage::read : Usage::skip));

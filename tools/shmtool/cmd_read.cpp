@@ -65,7 +65,8 @@ int run_read(const ReadOptions& options, Context& context) {
   }
   const SegmentRef ref = unwrap(parse_segment_ref(options.segment));
   if (options.wait && ref.form == RefForm::id) {
-    fail_usage(ref.text, "--wait needs a key (0xKEY, key:N or ftok:PATH): an id cannot appear later");
+    fail_usage(ref.text,
+               "--wait needs a key (0xKEY, key:N or ftok:PATH): an id cannot appear later");
   }
   ReadRequest request;
   request.offset = unwrap(parse_byte_count(options.offset, "--offset"));
@@ -74,7 +75,8 @@ int run_read(const ReadOptions& options, Context& context) {
   }
   request.extent = options.binary || options.hex ? ReadExtent::exact : ReadExtent::c_string;
   std::optional<std::chrono::milliseconds> timeout;
-  if (options.timeout_opt->count() > 0) timeout = unwrap(parse_seconds(options.timeout, "--timeout"));
+  if (options.timeout_opt->count() > 0)
+    timeout = unwrap(parse_seconds(options.timeout, "--timeout"));
 
   SegmentRecord segment;
   if (options.wait) {
@@ -108,19 +110,18 @@ Runner setup_read(CLI::App& app, bool& json) {
   app.add_option("-O,--offset", options->offset, "Start at byte N")
       ->option_text("N")
       ->default_str("0");
-  options->length_opt =
-      app.add_option("-l,--length", options->length,
-                     "Read N bytes (text mode: at most N); default: to the end")
-          ->option_text("N");
+  options->length_opt = app.add_option("-l,--length", options->length,
+                                       "Read N bytes (text mode: at most N); default: to the end")
+                            ->option_text("N");
   auto* binary = app.add_flag("-B,--binary", options->binary,
                               "The exact bytes, nothing added (default: text up to the first NUL)");
   auto* hex = app.add_flag("-x,--hex", options->hex, "A hexdump -C style dump with offsets");
   binary->excludes(hex);
   app.add_flag("--rm", options->remove, "Remove the segment after reading it");
   app.add_flag("-w,--wait", options->wait, "Wait for the key to name a segment");
-  options->timeout_opt =
-      app.add_option("-t,--timeout", options->timeout, "With --wait: give up after SECONDS (exit 3)")
-          ->option_text("SECONDS");
+  options->timeout_opt = app.add_option("-t,--timeout", options->timeout,
+                                        "With --wait: give up after SECONDS (exit 3)")
+                             ->option_text("SECONDS");
   add_json_flag(app, json);
   app.footer(
       "Text mode prints the bytes from the offset up to the first NUL (or the end), then a\n"

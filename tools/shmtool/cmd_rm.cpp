@@ -67,7 +67,8 @@ int run_rm(const RmOptions& options, Context& context) {
     fail_usage("SEGMENT", "name at least one segment, or use --all (with filters)");
   }
   if (!options.all && any_filter(options.filters)) {
-    fail_usage("filters", "--owner, --creator, --key, --orphaned, --dest and --min-size go with --all");
+    fail_usage("filters",
+               "--owner, --creator, --key, --orphaned, --dest and --min-size go with --all");
   }
   const std::vector<Target> targets = targets_of(options, context);
   ItemFailures failures;

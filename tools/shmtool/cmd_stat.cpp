@@ -33,8 +33,9 @@ Runner setup_stat(CLI::App& app, bool& json) {
   app.add_option("SEGMENT", options->segment, "The segment: id, 0xKEY, key:N or ftok:PATH[:PROJ]")
       ->required();
   add_json_flag(app, json);
-  app.footer("Prints every field IPC_STAT and /proc/sysvipc/shm give, one 'field: value' a line,\n"
-             "or the segment object with --json. Works on segments you may not read.");
+  app.footer(
+      "Prints every field IPC_STAT and /proc/sysvipc/shm give, one 'field: value' a line,\n"
+      "or the segment object with --json. Works on segments you may not read.");
   return [options](Context& context) { return run_stat(*options, context); };
 }
 

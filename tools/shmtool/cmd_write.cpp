@@ -40,14 +40,15 @@ struct FdGuard {
   }
 };
 
-std::string bytes_word(std::uint64_t n) { return std::to_string(n) + (n == 1 ? " byte" : " bytes"); }
+std::string bytes_word(std::uint64_t n) {
+  return std::to_string(n) + (n == 1 ? " byte" : " bytes");
+}
 
 [[noreturn]] void fail_does_not_fit(const SegmentRecord& s, std::uint64_t offset,
                                     const std::string& data_size, Encoding encoding) {
-  const std::string data = "data (" + data_size +
-                           (encoding == Encoding::text ? " with its NUL)" : ")");
-  throw CommandFailure(Error{ErrorKind::too_large, Op::read_input, 0,
-                             "id " + std::to_string(s.id),
+  const std::string data =
+      "data (" + data_size + (encoding == Encoding::text ? " with its NUL)" : ")");
+  throw CommandFailure(Error{ErrorKind::too_large, Op::read_input, 0, "id " + std::to_string(s.id),
                              data + " does not fit in the " + bytes_word(s.size - offset) +
                                  " from offset " + std::to_string(offset) +
                                  " to the end (segment size " + std::to_string(s.size) +

@@ -32,8 +32,7 @@ void add_filter_options(CLI::App& app, FilterArgs& args) {
 
 bool any_filter(const FilterArgs& args) {
   return args.owner_opt->count() > 0 || args.creator_opt->count() > 0 ||
-         args.key_opt->count() > 0 || args.min_size_opt->count() > 0 || args.orphaned ||
-         args.dest;
+         args.key_opt->count() > 0 || args.min_size_opt->count() > 0 || args.orphaned || args.dest;
 }
 
 ListFilter build_filter(const FilterArgs& args, NameResolver& names) {

@@ -7,7 +7,8 @@ namespace shmtool::cli {
 std::vector<SegmentRef> parse_segment_refs(const std::vector<std::string>& texts) {
   std::vector<SegmentRef> refs;
   refs.reserve(texts.size());
-  for (const std::string& text : texts) refs.push_back(unwrap(parse_segment_ref(text)));
+  for (const std::string& text : texts)
+    refs.push_back(unwrap(parse_segment_ref(text)));
   return refs;
 }
 

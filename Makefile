@@ -1,0 +1,37 @@
+# A thin wrapper around CMake. `make demo` and `make test` set everything up on a fresh
+# Debian 12 machine: they install the missing Debian packages, configure, build, then run.
+
+BUILD ?= build
+CMAKE_ARGS ?=
+JOBS ?= $(shell nproc)
+
+# Build: compiler, CMake, the three libraries. Tests: jq-free JSON checks need nothing more,
+# but the cross-checks use python3-sysv-ipc, setpriv and unshare (util-linux).
+BUILD_DEPS := cmake g++ make libcli11-dev nlohmann-json3-dev libgtest-dev
+TEST_DEPS := python3 python3-sysv-ipc util-linux gcc
+
+.PHONY: all deps test-deps configure build demo test clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh $(BUILD_DEPS)
+
+test-deps:
+	@scripts/install-deps.sh $(BUILD_DEPS) $(TEST_DEPS)
+
+configure: deps
+	cmake -S . -B $(BUILD) $(CMAKE_ARGS)
+
+build: configure
+	cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	@scripts/demo.sh $(BUILD)/tools/shmtool/shmtool
+
+test: test-deps configure
+	cmake --build $(BUILD) -j$(JOBS)
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+clean:
+	rm -rf $(BUILD)

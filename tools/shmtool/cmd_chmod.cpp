@@ -1,0 +1,31 @@
+// shmtool chmod MODE SEGMENT...: IPC_SET of the permission bits.
+
+#include <memory>
+
+#include "failure.hpp"
+#include "mode_parse.hpp"
+#include "perm_change.hpp"
+#include "segment_ops.hpp"
+
+namespace shmtool::cli {
+namespace {
+
+int run_chmod(const PermOptions& options, Context& context) {
+  const unsigned mode = unwrap(parse_mode(options.value, "MODE"));
+  return change_each(options, context,
+                     [mode](ShmKernel& kernel, int id) { return set_mode(kernel, id, mode); });
+}
+
+}  // namespace
+
+Runner setup_chmod(CLI::App& app, bool& json) {
+  auto options = std::make_shared<PermOptions>();
+  app.add_option("MODE", options->value, "Octal permission bits, e.g. 640 or 0600 (at most 0777)")
+      ->required();
+  app.add_option("SEGMENT", options->segments, "Segments to change")->required();
+  add_json_flag(app, json);
+  app.footer(kPermFooter);
+  return [options](Context& context) { return run_chmod(*options, context); };
+}
+
+}  // namespace shmtool::cli

@@ -1,0 +1,41 @@
+#include "perm_change.hpp"
+
+#include "failure.hpp"
+#include "multi_item.hpp"
+#include "render_json.hpp"
+#include "segment_ops.hpp"
+
+namespace shmtool::cli {
+
+const char* const kPermFooter =
+    "Only the owner, the creator, or a privileged process may change a segment. Goes on past\n"
+    "a failure and exits 1 if any segment failed (3 when the one segment named does not\n"
+    "exist). Prints nothing on success; --json prints {\"changed\": [...], \"failed\": [...]}.";
+
+int change_each(const PermOptions& options, Context& context, const PermChange& change) {
+  const std::vector<SegmentRef> refs = parse_segment_refs(options.segments);
+  ItemFailures failures;
+  auto changed = nlohmann::ordered_json::array();
+  for (const SegmentRef& ref : refs) {
+    auto id = resolve_id(ref);
+    Result<SegmentRecord> record = id.ok() ? change(context.kernel, *id) : id.error();
+    if (!record.ok()) {
+      failures.add(context, ref.text, record.error());
+      continue;
+    }
+    if (context.json) {
+      auto object = segment_json(*record, context.names);
+      object["segment"] = ref.text;
+      changed.push_back(std::move(object));
+    }
+  }
+  if (context.json) {
+    nlohmann::ordered_json result;
+    result["changed"] = std::move(changed);
+    result["failed"] = failures.to_json();
+    write_json(context.out, result);
+  }
+  return failures.exit_code(refs.size());
+}
+
+}  // namespace shmtool::cli
