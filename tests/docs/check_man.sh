@@ -1,0 +1,35 @@
+#!/bin/sh
+# check_man.sh SHMTOOL MANDIR: the manual pages are well-formed and cover what --help lists.
+# - groff -man -ww -z prints nothing for any page (it exits 0 even on warnings);
+# - lexgrog parses each NAME section;
+# - every subcommand of 'shmtool --help' has a page, and every long option that
+#   'shmtool --help' or 'shmtool COMMAND --help' lists appears in that command's page.
+set -u
+shmtool=$1 mandir=$2
+failed=0
+fail() { echo "check_man: $*" >&2; failed=1; }
+
+for page in "$mandir"/*.1; do
+  warnings=$(groff -man -ww -z "$page" 2>&1)
+  [ -n "$warnings" ] && fail "$(basename "$page"): groff warns: $warnings"
+  lexgrog "$page" >/dev/null 2>&1 || fail "$(basename "$page"): lexgrog cannot parse NAME"
+done
+
+long_options() { grep -oE -- '--[a-z][a-z-]*' | sort -u; }
+subcommands=$("$shmtool" --help | awk '/^Subcommands:/ {on=1; next} on && /^  [a-z]/ {print $1} on && /^$/ {on=0}')
+[ -n "$subcommands" ] || fail "no subcommands found in 'shmtool --help'"
+
+for option in $("$shmtool" --help | long_options); do
+  grep -q -- "\\\\-\\\\-${option#--}\|$option" "$mandir/shmtool.1" || fail "shmtool.1 lacks $option"
+done
+for command in $subcommands; do
+  page="$mandir/shmtool-$command.1"
+  [ -f "$page" ] || { fail "no page for subcommand $command"; continue; }
+  grep -q "$command" "$mandir/shmtool.1" || fail "shmtool.1 does not mention $command"
+  for option in $("$shmtool" "$command" --help | long_options); do
+    [ "$option" = "--help" ] && continue
+    grep -q -- "\\\\-\\\\-${option#--}\|$option" "$page" || fail "shmtool-$command.1 lacks $option"
+  done
+done
+[ "$failed" -eq 0 ] && echo "check_man: all pages well-formed and complete"
+exit "$failed"
