@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc)
 # Build: compiler, CMake, the three libraries. Tests: jq-free JSON checks need nothing more,
 # but the cross-checks use python3-sysv-ipc, setpriv and unshare (util-linux).
 BUILD_DEPS := cmake g++ make libcli11-dev nlohmann-json3-dev libgtest-dev
-TEST_DEPS := python3 python3-sysv-ipc util-linux gcc
+TEST_DEPS := python3 python3-sysv-ipc util-linux gcc scdoc groff-base man-db bash-completion zsh fish pkg-config
 
 .PHONY: all deps test-deps configure build demo test clean
 

@@ -1,0 +1,156 @@
+# bash completion for shmtool                                  -*- shell-script -*-
+# Completes subcommands, their options, column names, users and groups, files after ftok:
+# and --file, and the ids and keys of live segments.
+
+_shmtool_columns="KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP"
+_shmtool_commands="create write read stat list rm chown chmod"
+_shmtool_filters="--owner --creator --key --orphaned --dest --min-size"
+
+# Options of each subcommand.
+_shmtool_options() {
+    case $1 in
+        create) echo "-s --size -m --mode -x --exclusive --hugetlb --noreserve --json -h --help" ;;
+        write) echo "-f --file -O --offset -B --binary -c --create -s --size -m --mode --json -h --help" ;;
+        read) echo "-O --offset -l --length -B --binary -x --hex --rm -w --wait -t --timeout --json -h --help" ;;
+        stat | chown | chmod) echo "--json -h --help" ;;
+        list) echo "-o --output --sort -r --reverse -n --noheadings --raw -b --bytes $_shmtool_filters --json -h --help" ;;
+        rm) echo "-a --all --dry-run $_shmtool_filters --json -h --help" ;;
+    esac
+}
+
+# Whether option $1 takes a value (so the next word is not a positional).
+_shmtool_takes_value() {
+    case $1 in
+        -s | --size | -m | --mode | -f | --file | -O | --offset | -l | --length | -t | --timeout | \
+            -o | --output | --sort | --owner | --creator | --key | --min-size) return 0 ;;
+    esac
+    return 1
+}
+
+# Live segments: ids (unless $2 is "keys") and keys (private segments have none to offer).
+_shmtool_segments() {
+    local id key rest
+    "$1" list --raw --noheadings -o ID,KEY 2>/dev/null | while read -r id key rest; do
+        [ "$2" != keys ] && printf '%s\n' "$id"
+        [ "$key" != 0x00000000 ] && printf '%s\n' "$key"
+    done
+}
+
+# A SEGMENT (or, with $3 = keys, a KEY) argument: ftok:FILE, a live id or key, or a prefix.
+_shmtool_complete_segment() {
+    local shmtool=$1 cur=$2 what=${3:-segments}
+    if [[ $cur == ftok:* ]]; then
+        local path=${cur#ftok:}
+        local IFS=$'\n'
+        COMPREPLY=($(compgen -f -- "$path"))
+        COMPREPLY=("${COMPREPLY[@]/#/ftok:}")
+        compopt -o filenames -o nospace 2>/dev/null
+        __ltrim_colon_completions "$cur"
+        return
+    fi
+    local forms="ftok: key: id:"
+    [[ $what == keys ]] && forms="ftok: key:"
+    COMPREPLY=($(compgen -W "$(_shmtool_segments "$shmtool" "$what") $forms" -- "$cur"))
+    [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *: ]] && compopt -o nospace 2>/dev/null
+    __ltrim_colon_completions "$cur"
+}
+
+_shmtool() {
+    local cur prev words cword
+    _init_completion -n : || return
+    local shmtool=${words[0]}
+    command -v "$shmtool" >/dev/null 2>&1 || shmtool=shmtool
+
+    # Find the subcommand and count the positionals after it.
+    local i command="" positionals=0 skip=0
+    for ((i = 1; i < cword; i++)); do
+        if ((skip)); then
+            skip=0
+            continue
+        fi
+        local word=${words[i]}
+        if [[ -z $command ]]; then
+            [[ $word != -* ]] && command=$word
+            continue
+        fi
+        if [[ $word == -* ]]; then
+            _shmtool_takes_value "$word" && skip=1
+        else
+            ((positionals++))
+        fi
+    done
+
+    if [[ -z $command ]]; then
+        if [[ $cur == -* ]]; then
+            COMPREPLY=($(compgen -W "--json -h --help -V --version" -- "$cur"))
+        else
+            COMPREPLY=($(compgen -W "$_shmtool_commands" -- "$cur"))
+        fi
+        return
+    fi
+
+    case $prev in
+        -o | --output)
+            local prefix=""
+            [[ $cur == *,* ]] && prefix=${cur%,*},
+            local last=${cur##*,}
+            local plus=""
+            [[ -z $prefix && $last == +* ]] && plus=+ && last=${last#+}
+            COMPREPLY=($(compgen -P "$plus$prefix" -W "$_shmtool_columns" -- "${last^^}"))
+            compopt -o nospace 2>/dev/null
+            return
+            ;;
+        --sort)
+            COMPREPLY=($(compgen -W "$_shmtool_columns" -- "${cur^^}"))
+            return
+            ;;
+        --owner | --creator)
+            COMPREPLY=($(compgen -u -- "$cur"))
+            return
+            ;;
+        --key)
+            _shmtool_complete_segment "$shmtool" "$cur" keys
+            return
+            ;;
+        -f | --file)
+            _filedir
+            return
+            ;;
+        -s | --size | -m | --mode | -O | --offset | -l | --length | -t | --timeout | --min-size)
+            return
+            ;;
+    esac
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$(_shmtool_options "$command")" -- "$cur"))
+        return
+    fi
+
+    case $command in
+        chown)
+            if ((positionals == 0)); then
+                if [[ $cur == *:* ]]; then
+                    local user=${cur%%:*}
+                    COMPREPLY=($(compgen -P "$user:" -g -- "${cur#*:}"))
+                    __ltrim_colon_completions "$cur"
+                else
+                    COMPREPLY=($(compgen -u -S : -- "$cur") $(compgen -u -- "$cur"))
+                    compopt -o nospace 2>/dev/null
+                fi
+                return
+            fi
+            ;;
+        chmod)
+            ((positionals == 0)) && return
+            ;;
+        write)
+            ((positionals >= 1)) && return
+            ;;
+        list) return ;;
+    esac
+    case $command in
+        create) ((positionals == 0)) && _shmtool_complete_segment "$shmtool" "$cur" keys ;;
+        write | read | stat | rm | chown | chmod) _shmtool_complete_segment "$shmtool" "$cur" ;;
+    esac
+}
+complete -F _shmtool shmtool

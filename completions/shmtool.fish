@@ -1,0 +1,147 @@
+# fish completion for shmtool: subcommands, options, column names, users and groups, files after
+# ftok: and --file, and live segment ids and keys described by key, size and owner.
+
+set -l __shmtool_commands create write read stat list rm chown chmod
+
+# Live segments: each id (described by its key; not with argument "keys") and each key
+# (described by its id); after ftok:, files.
+function __shmtool_segments
+    set -l token (commandline -ct)
+    if string match -q -- 'ftok:*' $token
+        set -l path (string replace -- 'ftok:' '' $token)
+        for file in (__fish_complete_path $path)
+            printf 'ftok:%s\n' $file
+        end
+        return
+    end
+    set -l shmtool (commandline -opc)[1]
+    command $shmtool list --noheadings -o ID,KEY,SIZE,OWNER 2>/dev/null | while read -l id key size owner
+        test "$argv[1]" != keys; and printf '%s\tkey %s, %s, %s\n' $id $key $size $owner
+        test "$key" != 0x00000000; and printf '%s\tid %s, %s, %s\n' $key $id $size $owner
+    end
+    printf 'ftok:\ta key from ftok(PATH, PROJ)\nkey:\ta key in any C base\n'
+    test "$argv[1]" != keys; and printf 'id:\ta segment id\n'
+end
+
+function __shmtool_columns
+    set -l token (commandline -ct)
+    set -l prefix (string replace -r '[^,+]*$' '' -- $token)
+    for column in KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP
+        printf '%s%s\n' $prefix $column
+    end
+end
+
+function __shmtool_owner
+    set -l token (commandline -ct)
+    if string match -q -- '*:*' $token
+        set -l user (string split -m1 : -- $token)[1]
+        for group in (__fish_complete_groups)
+            printf '%s:%s\n' $user $group
+        end
+    else
+        __fish_complete_users
+    end
+end
+
+# True when the subcommand is $argv[1] and $argv[2] positionals have been given before.
+function __shmtool_positional_is
+    set -l words (commandline -opc)
+    set -l seen 0
+    set -l found 0
+    set -l skip 0
+    for word in $words[2..-1]
+        if test $skip -eq 1
+            set skip 0
+            continue
+        end
+        if test $found -eq 0
+            if test "$word" = $argv[1]
+                set found 1
+            end
+            continue
+        end
+        switch $word
+            case -s --size -m --mode -f --file -O --offset -l --length -t --timeout -o --output --sort --owner --creator --key --min-size
+                set skip 1
+            case '-*'
+            case '*'
+                set seen (math $seen + 1)
+        end
+    end
+    test $found -eq 1 -a $seen -eq $argv[2]
+end
+
+complete -c shmtool -f
+
+# Top level.
+complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -l json -d 'Print JSON instead of text'
+complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -s h -l help -d 'Show help'
+complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -s V -l version -d 'Show version'
+complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a create -d 'Create a segment'
+complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a write -d 'Write text or bytes into a segment'
+complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a read -d "Print a segment's contents"
+complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a stat -d 'Show everything about one segment'
+complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a list -d 'List every segment'
+complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a rm -d 'Remove segments'
+complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a chown -d "Change a segment's owner and/or group"
+complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a chmod -d "Change a segment's permission bits"
+
+# Every subcommand.
+complete -c shmtool -n "__fish_seen_subcommand_from $__shmtool_commands" -l json -d 'Print JSON instead of text'
+complete -c shmtool -n "__fish_seen_subcommand_from $__shmtool_commands" -s h -l help -d 'Show help'
+
+# create
+complete -c shmtool -n '__fish_seen_subcommand_from create' -s s -l size -x -d 'Size in bytes or with K, M, G, T'
+complete -c shmtool -n '__fish_seen_subcommand_from create' -s m -l mode -x -d 'Permission bits in octal'
+complete -c shmtool -n '__fish_seen_subcommand_from create' -s x -l exclusive -d 'Fail if the key names a segment'
+complete -c shmtool -n '__fish_seen_subcommand_from create' -l hugetlb -d 'Back the segment with huge pages'
+complete -c shmtool -n '__fish_seen_subcommand_from create' -l noreserve -d 'Reserve no swap space'
+complete -c shmtool -n '__shmtool_positional_is create 0' -a '(__shmtool_segments keys)'
+
+# write
+complete -c shmtool -n '__fish_seen_subcommand_from write' -s f -l file -r -F -d 'Read the data from PATH'
+complete -c shmtool -n '__fish_seen_subcommand_from write' -s O -l offset -x -d 'Write at byte N'
+complete -c shmtool -n '__fish_seen_subcommand_from write' -s B -l binary -d 'Write the bytes exactly'
+complete -c shmtool -n '__fish_seen_subcommand_from write' -s c -l create -d 'Create the segment if the key names none'
+complete -c shmtool -n '__fish_seen_subcommand_from write' -s s -l size -x -d 'With --create: size'
+complete -c shmtool -n '__fish_seen_subcommand_from write' -s m -l mode -x -d 'With --create: mode'
+complete -c shmtool -n '__shmtool_positional_is write 0' -a '(__shmtool_segments)'
+
+# read
+complete -c shmtool -n '__fish_seen_subcommand_from read' -s O -l offset -x -d 'Start at byte N'
+complete -c shmtool -n '__fish_seen_subcommand_from read' -s l -l length -x -d 'Read N bytes'
+complete -c shmtool -n '__fish_seen_subcommand_from read' -s B -l binary -d 'The exact bytes'
+complete -c shmtool -n '__fish_seen_subcommand_from read' -s x -l hex -d 'A hex dump'
+complete -c shmtool -n '__fish_seen_subcommand_from read' -l rm -d 'Remove the segment after reading it'
+complete -c shmtool -n '__fish_seen_subcommand_from read' -s w -l wait -d 'Wait for the key to name a segment'
+complete -c shmtool -n '__fish_seen_subcommand_from read' -s t -l timeout -x -d 'With --wait: give up after SECONDS'
+complete -c shmtool -n '__shmtool_positional_is read 0' -a '(__shmtool_segments)'
+
+# stat
+complete -c shmtool -n '__shmtool_positional_is stat 0' -a '(__shmtool_segments)'
+
+# list and rm share the filters.
+complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l owner -x -a '(__fish_complete_users)' -d 'Only segments owned by USER'
+complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l creator -x -a '(__fish_complete_users)' -d 'Only segments created by USER'
+complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l key -x -a '(__shmtool_segments keys)' -d 'Only the segment with KEY'
+complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l orphaned -d 'Only segments no process is attached to'
+complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l dest -d 'Only segments marked for removal'
+complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l min-size -x -d 'Only segments of at least SIZE'
+
+# list
+complete -c shmtool -n '__fish_seen_subcommand_from list' -s o -l output -x -a '(__shmtool_columns)' -d 'Columns to show'
+complete -c shmtool -n '__fish_seen_subcommand_from list' -l sort -x -a '(__shmtool_columns)' -d 'Sort by column'
+complete -c shmtool -n '__fish_seen_subcommand_from list' -s r -l reverse -d 'Reverse the order'
+complete -c shmtool -n '__fish_seen_subcommand_from list' -s n -l noheadings -d 'No heading line'
+complete -c shmtool -n '__fish_seen_subcommand_from list' -l raw -d 'One line a segment, single spaces'
+complete -c shmtool -n '__fish_seen_subcommand_from list' -s b -l bytes -d 'Sizes in bytes'
+
+# rm
+complete -c shmtool -n '__fish_seen_subcommand_from rm' -s a -l all -d 'Remove every segment the filters match'
+complete -c shmtool -n '__fish_seen_subcommand_from rm' -l dry-run -d 'Say what would be removed'
+complete -c shmtool -n '__fish_seen_subcommand_from rm' -a '(__shmtool_segments)'
+
+# chown, chmod
+complete -c shmtool -n '__shmtool_positional_is chown 0' -a '(__shmtool_owner)'
+complete -c shmtool -n '__fish_seen_subcommand_from chown; and not __shmtool_positional_is chown 0' -a '(__shmtool_segments)'
+complete -c shmtool -n '__fish_seen_subcommand_from chmod; and not __shmtool_positional_is chmod 0' -a '(__shmtool_segments)'

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# check_completions.sh SHMTOOL BASH_FILE ZSH_DIR FISH_FILE
+# Drives bash, zsh and fish completion for real, and fails on drift from --help:
+# - each shell offers every subcommand that 'shmtool --help' lists, and for every subcommand
+#   every long option that 'shmtool COMMAND --help' lists;
+# - each offers the column names of 'list --help' after --sort, users after chown, files after
+#   ftok:, and the id and key of a segment this script creates (and removes).
+set -u
+shmtool=$(realpath "$1") bash_file=$2 zsh_dir=$3 fish_file=$4
+here=$(dirname "$(realpath "$0")")
+export PATH="$(dirname "$shmtool"):$PATH"
+failed=0
+fail() { echo "check_completions: $*" >&2; failed=1; }
+
+# A segment of our own, with a key from this script's pid; removed whatever happens.
+key=$(printf '0x7e5c%04x' $(($$ & 0xffff)))
+id=$("$shmtool" create "$key" --size 4K --exclusive) || { echo "cannot create a test segment" >&2; exit 1; }
+trap '"$shmtool" rm "$id" >/dev/null 2>&1' EXIT
+
+# complete_SHELL LINE: the candidates, one a line (descriptions dropped).
+complete_bash() {
+  bash --norc --noprofile -c '
+    source /usr/share/bash-completion/bash_completion
+    source "$1"
+    line=$2
+    # Split as readline does: on blanks, and around the word-break characters : and =.
+    read -ra blank_words <<<"$line"
+    COMP_WORDS=()
+    for w in "${blank_words[@]}"; do
+      while [[ $w == *[:=]* ]]; do
+        pre=${w%%[:=]*}; sep=${w:${#pre}:1}
+        [[ -n $pre ]] && COMP_WORDS+=("$pre")
+        COMP_WORDS+=("$sep"); w=${w:${#pre}+1}
+      done
+      [[ -n $w ]] && COMP_WORDS+=("$w")
+    done
+    [[ $line == *" " || ${line: -1} == ":" ]] && COMP_WORDS+=("")
+    COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMP_LINE=$line; COMP_POINT=${#line}
+    _shmtool shmtool "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+    printf "%s\n" "${COMPREPLY[@]}"' _ "$bash_file" "$1"
+}
+complete_fish() { fish --no-config -c "source $fish_file; complete -C '$1'" | cut -f1; }
+complete_zsh() { "$here/zsh_complete.zsh" "$zsh_dir" "$1"; }
+
+# expect SHELL LINE WORD...: each WORD is offered (a word ending in / may be a prefix).
+expect() {
+  local shell=$1 line=$2; shift 2
+  local offered
+  offered=$("complete_$shell" "$line" 2>&1)
+  for word in "$@"; do
+    grep -qxF -- "$word" <<<"$offered" && continue
+    grep -qF -- "$word" <<<"$offered" && [[ $word == */ ]] && continue
+    fail "$shell: '$line' does not offer '$word' (offered: $(tr '\n' ' ' <<<"$offered" | cut -c1-300))"
+  done
+}
+
+long_options() { grep -oE -- '--[a-z][a-z-]*' | sort -u; }
+subcommands=$("$shmtool" --help | awk '/^Subcommands:/ {on=1; next} on && /^  [a-z]/ {print $1} on && /^$/ {on=0}')
+columns=$("$shmtool" list --help | awk '/^Columns/ {on=1; next} on && /^  [A-Z]/ {print $1} on && !/^  / {on=0}')
+[ -n "$subcommands" ] && [ -n "$columns" ] || { echo "cannot read --help" >&2; exit 1; }
+
+for shell in bash zsh fish; do
+  # shellcheck disable=SC2086
+  expect "$shell" "shmtool " $subcommands
+  expect "$shell" "shmtool --" $("$shmtool" --help | long_options)
+  for command in $subcommands; do
+    # shellcheck disable=SC2086
+    expect "$shell" "shmtool $command --" $("$shmtool" "$command" --help | long_options)
+  done
+  # shellcheck disable=SC2086
+  expect "$shell" "shmtool list --sort " $columns
+  if [ "$shell" = zsh ]; then # zsh completes the word after the comma
+    expect zsh "shmtool list -o KEY,S" "SIZE" "SWAP"
+  else
+    expect "$shell" "shmtool list -o KEY,S" "KEY,SIZE" "KEY,SWAP"
+  fi
+  expect "$shell" "shmtool rm " "$id" "$key"
+  expect "$shell" "shmtool stat $key" "$key"
+  expect "$shell" "shmtool read --rm " "$id"
+  expect "$shell" "shmtool chown ro" "root"
+  expect "$shell" "shmtool list --owner ro" "root"
+done
+# Files after ftok: (each shell shows the part after the colon differently).
+expect bash "shmtool stat ftok:/tm" "/tmp"
+expect zsh "shmtool stat ftok:/tm" "tmp"
+expect fish "shmtool stat ftok:/tm" "ftok:/tmp/"
+
+[ "$failed" -eq 0 ] && echo "check_completions: bash, zsh and fish complete everything --help lists"
+exit "$failed"
