@@ -24,6 +24,7 @@ enum class Op {
   open_input,  // opening --file
   read_input,  // reading the data to write
   wait,        // waiting for a key to appear
+  lock,        // taking, reading or removing a segment's lock
 };
 
 /// Why an operation failed, as far as the caller needs to act on it.

@@ -1,0 +1,36 @@
+#pragma once
+// The kernel's limits on shared memory, read to explain why a segment cannot be created.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+
+namespace shmtool {
+
+/// What /proc/sys/kernel/shm* and SHM_INFO say; each field nullopt when it cannot be read.
+/// The values are those of the caller's IPC namespace.
+struct ShmLimits {
+  std::optional<std::uint64_t> shmmax;         // bytes, largest segment
+  std::optional<std::uint64_t> shmall;         // pages, all segments together
+  std::optional<std::uint64_t> shmmni;         // number of segments
+  std::optional<std::uint64_t> used_segments;  // segments in use (SHM_INFO used_ids)
+  std::optional<std::uint64_t> used_pages;     // pages in use (SHM_INFO shm_tot)
+  std::uint64_t page_size = 4096;
+};
+
+/// Returns the limits and the current use. Never fails: what cannot be read is nullopt.
+ShmLimits read_shm_limits();
+
+/// What /proc/meminfo and /proc/sys/vm/hugetlb_shm_group say about huge pages.
+struct HugePageInfo {
+  std::optional<std::uint64_t> total;       // HugePages_Total
+  std::optional<std::uint64_t> free;        // HugePages_Free
+  std::optional<std::uint64_t> page_bytes;  // Hugepagesize
+  std::optional<gid_t> shm_group;           // the group allowed SHM_HUGETLB besides CAP_IPC_LOCK
+};
+
+/// Returns what the kernel says about huge pages. Never fails.
+HugePageInfo read_huge_page_info();
+
+}  // namespace shmtool

@@ -1,0 +1,177 @@
+#include "segment_lock.hpp"
+
+#include <sys/ipc.h>
+#include <sys/sem.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+#include <utility>
+
+#include "segment_ref.hpp"
+
+namespace shmtool {
+namespace {
+
+// semctl's fourth argument, which the caller must declare (semctl(2)).
+union SemArgument {
+  int val;
+  struct semid_ds* buf;
+  unsigned short* array;
+};
+
+std::string lock_subject(int id) {
+  return "lock of id " + std::to_string(id) + " (key " + format_key_hex(lock_key_for(id)) + ")";
+}
+
+// Readers of the segment may take its lock: read permission also grants alter.
+unsigned short lock_mode(unsigned segment_mode) {
+  return static_cast<unsigned short>((segment_mode | ((segment_mode & 0444U) >> 1)) & 0777U);
+}
+
+Error lock_error(int err, int id, std::string detail = {}) {
+  Error error = errno_error(Op::lock, err, lock_subject(id));
+  error.detail = std::move(detail);
+  return error;
+}
+
+// A set at the lock key is shmtool's only if it has exactly one semaphore.
+Result<int> check_ours(int semid, int id) {
+  struct semid_ds ds {};
+  SemArgument arg{};
+  arg.buf = &ds;
+  if (semctl(semid, 0, IPC_STAT, arg) < 0) return lock_error(errno, id);
+  if (ds.sem_nsems != 1) {
+    return lock_error(EEXIST, id,
+                      "a semaphore set with " + std::to_string(ds.sem_nsems) +
+                          " semaphores has this key; it is not shmtool's, so it is left alone");
+  }
+  return semid;
+}
+
+Result<int> find_lock(int id) {
+  const int semid = semget(static_cast<key_t>(lock_key_for(id)), 0, 0);
+  if (semid < 0) return lock_error(errno, id);
+  return check_ours(semid, id);
+}
+
+Result<int> open_or_create_lock(const SegmentRecord& segment) {
+  const int id = segment.id;
+  const auto key = static_cast<key_t>(lock_key_for(id));
+  if (static_cast<std::uint32_t>(key) == segment.key) {
+    return lock_error(EEXIST, id, "the lock key is the segment's own key; refusing to use it");
+  }
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto found = find_lock(id);
+    if (found.ok() || found.error().err != ENOENT) return found;
+    const int semid = semget(key, 1, IPC_CREAT | IPC_EXCL | lock_mode(segment.mode));
+    if (semid < 0) {
+      if (errno == EEXIST) continue;  // another process created it first
+      return lock_error(errno, id);
+    }
+    SemArgument arg{};
+    arg.val = 1;
+    if (semctl(semid, 0, SETVAL, arg) < 0) {
+      const int err = errno;
+      semctl(semid, 0, IPC_RMID);
+      return lock_error(err, id);
+    }
+    // A privileged creator hands the lock to the segment's owner; others cannot, and keep it.
+    struct semid_ds ds {};
+    ds.sem_perm.uid = segment.uid;
+    ds.sem_perm.gid = segment.gid;
+    ds.sem_perm.mode = lock_mode(segment.mode);
+    arg.buf = &ds;
+    if (geteuid() == 0) semctl(semid, 0, IPC_SET, arg);
+    return semid;
+  }
+  return lock_error(EAGAIN, id, "the lock kept changing while it was being opened");
+}
+
+}  // namespace
+
+std::uint32_t lock_key_for(int id) {
+  return 0xffffffffU - static_cast<std::uint32_t>(id);
+}
+
+Result<std::optional<LockState>> inspect_lock(const SegmentRecord& segment) {
+  auto semid = find_lock(segment.id);
+  if (!semid.ok()) {
+    if (semid.error().err == ENOENT) return std::optional<LockState>{};
+    return semid.error();
+  }
+  LockState state;
+  state.key = lock_key_for(segment.id);
+  state.semid = *semid;
+  const int value = semctl(*semid, 0, GETVAL);
+  const int waiting = semctl(*semid, 0, GETNCNT);
+  const int pid = semctl(*semid, 0, GETPID);
+  if (value < 0 || waiting < 0 || pid < 0) return lock_error(errno, segment.id);
+  state.held = value == 0;
+  state.waiting = static_cast<std::uint64_t>(waiting);
+  state.last_pid = pid;
+  return std::optional<LockState>(state);
+}
+
+HeldLock::HeldLock(HeldLock&& other) noexcept : semid_(std::exchange(other.semid_, -1)) {}
+
+HeldLock::~HeldLock() {
+  if (semid_ < 0) return;
+  struct sembuf release {};
+  release.sem_num = 0;
+  release.sem_op = 1;
+  release.sem_flg = SEM_UNDO;
+  semop(semid_, &release, 1);
+}
+
+Result<HeldLock> take_lock(const SegmentRecord& segment,
+                           std::optional<std::chrono::milliseconds> timeout) {
+  auto semid = open_or_create_lock(segment);
+  if (!semid.ok()) return semid.error();
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + timeout.value_or(std::chrono::milliseconds(0));
+  struct sembuf take {};
+  take.sem_num = 0;
+  take.sem_op = -1;
+  take.sem_flg = SEM_UNDO;
+  for (;;) {
+    int rc = 0;
+    if (timeout) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(deadline - Clock::now());
+      const long long ns = left.count() > 0 ? left.count() : 0;
+      struct timespec wait {};
+      wait.tv_sec = static_cast<time_t>(ns / 1000000000LL);
+      wait.tv_nsec = static_cast<long>(ns % 1000000000LL);
+      rc = semtimedop(*semid, &take, 1, &wait);
+    } else {
+      rc = semop(*semid, &take, 1);
+    }
+    if (rc == 0) return HeldLock(*semid);
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN) {
+      return lock_error(ETIMEDOUT, segment.id,
+                        "still held by another process when --timeout ran out");
+    }
+    if (errno == EIDRM || errno == EINVAL) {
+      return Error{ErrorKind::not_found, Op::lock, errno, lock_subject(segment.id),
+                   "the lock was removed (with its segment) while waiting for it"};
+    }
+    return lock_error(errno, segment.id);
+  }
+}
+
+Result<bool> remove_lock(int id) {
+  auto semid = find_lock(id);
+  if (!semid.ok()) {
+    if (semid.error().err == ENOENT) return false;
+    return semid.error();
+  }
+  if (semctl(*semid, 0, IPC_RMID) < 0) {
+    if (errno == EINVAL || errno == EIDRM) return false;
+    return lock_error(errno, id);
+  }
+  return true;
+}
+
+}  // namespace shmtool

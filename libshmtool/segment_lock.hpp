@@ -1,0 +1,66 @@
+#pragma once
+// The cooperative lock of a segment: one System V semaphore per segment, taken with SEM_UNDO so
+// a process that dies holding it releases it.
+//
+// The convention (documented in shmtool(1) so C programs can join):
+//   lock key  = 0xffffffff - shmid   (never the segment's own key, which applications may use
+//                                     for their own semaphore sets; works for private segments)
+//   the set   = semget(lock key, 1, ...): one semaphore, value 1 = free, 0 = held
+//   take      = semop({0, -1, SEM_UNDO}); release = semop({0, +1, SEM_UNDO})
+//   created   on first use, with the segment's permission bits (read permission also grants
+//             alter, so readers can lock); a privileged creator gives it the segment's owner.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+
+#include "result.hpp"
+#include "segment.hpp"
+
+namespace shmtool {
+
+/// Returns the key of the lock of segment `id`.
+std::uint32_t lock_key_for(int id);
+
+/// What `stat` shows of a segment's lock.
+struct LockState {
+  std::uint32_t key = 0;
+  int semid = -1;
+  bool held = false;          // value 0
+  std::uint64_t waiting = 0;  // processes waiting to take it (GETNCNT)
+  pid_t last_pid = 0;         // the last process that took or released it (GETPID)
+};
+
+/// Returns the lock of `segment`, or nullopt when it has none yet. Fails (Op::lock) when it
+/// exists but cannot be read.
+Result<std::optional<LockState>> inspect_lock(const SegmentRecord& segment);
+
+/// A held lock; released (semop +1, SEM_UNDO) when destroyed.
+class HeldLock {
+ public:
+  HeldLock(HeldLock&& other) noexcept;
+  HeldLock& operator=(HeldLock&&) = delete;
+  HeldLock(const HeldLock&) = delete;
+  HeldLock& operator=(const HeldLock&) = delete;
+  ~HeldLock();
+
+  int semid() const { return semid_; }
+
+ private:
+  friend Result<HeldLock> take_lock(const SegmentRecord&, std::optional<std::chrono::milliseconds>);
+  explicit HeldLock(int semid) : semid_(semid) {}
+  int semid_ = -1;
+};
+
+/// Takes the lock of `segment`, creating it on first use. Waits at most `timeout` (nullopt:
+/// without end); fails with Op::lock and ETIMEDOUT when it runs out, EACCES when the caller may
+/// not use it, EINTR when a signal interrupts the wait.
+Result<HeldLock> take_lock(const SegmentRecord& segment,
+                           std::optional<std::chrono::milliseconds> timeout);
+
+/// Removes the lock of segment `id` if it exists (after the segment is removed). Only a set of
+/// exactly one semaphore is removed: anything else at that key is not shmtool's. Returns
+/// whether one was removed.
+Result<bool> remove_lock(int id);
+
+}  // namespace shmtool
