@@ -8,9 +8,9 @@ JOBS ?= $(shell nproc)
 # Build: compiler, CMake, the three libraries. Tests: jq-free JSON checks need nothing more,
 # but the cross-checks use python3-sysv-ipc, setpriv and unshare (util-linux).
 BUILD_DEPS := cmake g++ make libcli11-dev nlohmann-json3-dev libgtest-dev
-TEST_DEPS := python3 python3-sysv-ipc util-linux gcc scdoc groff-base man-db bash-completion zsh fish pkg-config
+TEST_DEPS := python3 python3-sysv-ipc util-linux gcc clang libclang-rt-14-dev scdoc groff-base man-db bash-completion zsh fish pkg-config
 
-.PHONY: all deps test-deps configure build demo test clean
+.PHONY: all deps test-deps configure build demo test fuzz clean
 
 all: build
 
@@ -32,6 +32,14 @@ demo: build
 test: test-deps configure
 	cmake --build $(BUILD) -j$(JOBS)
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+	$(MAKE) fuzz
+
+# The libFuzzer harnesses of every parser, about 20 s each from the committed seed corpus
+# (clang; its own build, ctest label "fuzz").
+fuzz: test-deps
+	CC=clang CXX=clang++ cmake -S . -B $(BUILD)-fuzz -DSHMTOOL_FUZZ=ON -DSHMTOOL_BUILD_TESTS=OFF
+	cmake --build $(BUILD)-fuzz -j$(JOBS)
+	ctest --test-dir $(BUILD)-fuzz -L fuzz --output-on-failure -j$(JOBS)
 
 clean:
 	rm -rf $(BUILD)

@@ -33,8 +33,10 @@ SortKey time_key(const std::optional<std::int64_t>& t) {
   return t ? *t : INT64_MIN;
 }
 
+// Unknown sorts before every known value: variant order puts int64 before uint64.
 SortKey usage_key(const std::optional<std::uint64_t>& v) {
-  return v ? *v + 1 : std::uint64_t{0};
+  if (!v) return std::int64_t{-1};
+  return *v;
 }
 
 using R = const SegmentRecord&;

@@ -126,6 +126,10 @@ bool parse_proj(std::string_view text, int& proj) {
 
 Result<SegmentRef> parse_ftok_form(std::string_view text) {
   std::string_view body = text.substr(5);
+  // ftok(3) reads a C string: a NUL would cut PATH short, or make a one-character PROJ 0.
+  if (body.find('\0') != std::string_view::npos) {
+    return usage_error(std::string(text), "PATH and PROJ cannot contain a NUL byte");
+  }
   SegmentRef ref;
   ref.form = RefForm::ftok;
   ref.text = std::string(text);
@@ -158,8 +162,7 @@ Result<SegmentRef> parse_segment_ref(std::string_view text) {
 
 Result<SegmentRef> parse_key_ref(std::string_view text) {
   if (text.starts_with("id:")) {
-    return usage_error(std::string(text),
-                       "create takes a key, not an id (e.g. key:5678 or 0x162e)");
+    return usage_error(std::string(text), "a KEY is a key (e.g. key:5678 or 0x162e), not an id");
   }
   if (all_digits(text, 10)) {
     return usage_error(std::string(text), "a bare number is ambiguous as a key; write key:" +
