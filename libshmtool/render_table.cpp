@@ -83,6 +83,9 @@ std::string render_table(std::span<const SegmentRecord> segments,
       if (i > 0) out += ' ';
       append_padded(out, row[i], widths[i], columns[i]->align, i + 1 == row.size());
     }
+    // An empty last cell (STATUS, say) would leave its separator and padding at the line's end.
+    while (!out.empty() && out.back() == ' ')
+      out.pop_back();
     out += '\n';
   }
   return out;

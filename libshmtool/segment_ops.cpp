@@ -79,9 +79,11 @@ Result<CreateOutcome> create_segment(ShmKernel& kernel, const CreateRequest& req
   if (request.exclusive == Exclusive::yes) {
     return Error{ErrorKind::exists, Op::create, err, request.subject, {}};
   }
-  auto existing_id = id_for_key(*request.key, request.subject);
-  if (!existing_id.ok()) return existing_id.error();
-  auto record = stat_segment(kernel, *existing_id, Usage::skip);
+  // Look it up as shmget(key, size, IPC_CREAT | mode) would, so the kernel checks the mode's
+  // access: a segment the caller may not use is refused, not reported (as ipcmk does).
+  const int existing_id = shmget(key, 0, static_cast<int>(request.mode & 0777U));
+  if (existing_id < 0) return errno_error(Op::create, errno, request.subject);
+  auto record = stat_segment(kernel, existing_id, Usage::skip);
   if (!record.ok()) return record.error();
   if (record->size < request.size) {
     return Error{ErrorKind::too_large, Op::create, EEXIST, request.subject,

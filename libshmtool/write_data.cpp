@@ -155,14 +155,16 @@ Result<PreparedData> prepare_fd(int fd, std::string subject, Encoding encoding,
     return prepared;
   }
   // A pipe, terminal, socket, or a file whose size the kernel does not report (/proc): read
-  // into memory, but never much more than can fit.
-  const std::uint64_t cap = room > UINT64_MAX - 2 ? UINT64_MAX : room + 2;
+  // into memory, but never much more than can fit. room + 1 bytes read prove that more than
+  // room would be stored in either mode (text drops at most one newline and adds a NUL), and
+  // "more than room" is all that is known then: the stream may end right there.
+  const std::uint64_t cap = room > UINT64_MAX - 1 ? UINT64_MAX : room + 1;
   InMemory memory;
   char buffer[65536];
   for (;;) {
     const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(
         sizeof buffer, cap - std::min<std::uint64_t>(cap, memory.bytes.size())));
-    if (want == 0) return too_large_stream(subject, memory.bytes.size());
+    if (want == 0) return too_large_stream(subject, memory.bytes.size() - 1);
     const ssize_t n = read(fd, buffer, want);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EBADF) break;

@@ -35,8 +35,10 @@ int run_create(const CreateOptions& options, Context& context) {
     request.key = key_as_argument(ref);
     request.subject = describe(ref);
   }
-  const CreateOutcome outcome = unwrap(create_segment(context.kernel, request));
+  CreateOutcome outcome = unwrap(create_segment(context.kernel, request));
   if (context.json) {
+    // The same object stat prints: rss and swap from /proc/sysvipc/shm (best effort).
+    (void)fill_usage(context.kernel, std::span(&outcome.segment, 1));
     auto object = segment_json(outcome.segment, context.names);
     object["created"] = outcome.created;
     write_json(context.out, object);

@@ -37,7 +37,8 @@ std::string attached_words(std::uint64_t nattch) {
 std::string outcome_line(const SegmentRecord& s, bool marked, bool dry_run) {
   const std::string id = "id " + std::to_string(s.id);
   if (marked) {
-    return std::string(dry_run ? "would mark " : "marked ") + id + " " + key_words(s) +
+    // SPEC.md fixes this line as "marked id 42 for removal: N processes still attached".
+    return std::string(dry_run ? "would mark " : "marked ") + id +
            " for removal: " + attached_words(s.nattch);
   }
   return std::string(dry_run ? "would remove " : "removed ") + id + " " + key_words(s);

@@ -72,6 +72,8 @@ int exit_code_for(const Error& error) {
     case ErrorKind::usage:
       return kUsage;
     case ErrorKind::not_found:
+      // Exit 3 is for a segment that does not exist; a missing --file is an I/O failure.
+      if (error.op == Op::open_input || error.op == Op::read_input) return kFailure;
       return kNotFound;
     default:
       return kFailure;

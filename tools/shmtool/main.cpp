@@ -6,10 +6,13 @@
 
 #include <CLI/CLI.hpp>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "command.hpp"
 #include "failure.hpp"
@@ -37,8 +40,13 @@ constexpr const char* kFooter = R"(SEGMENT is one of:
 Exit codes: 0 success, 1 failure, 2 usage error, 3 segment not found.
 Run 'shmtool COMMAND --help' for a command's options.)";
 
+// "Could not convert" -> "could not convert", but "SEGMENT is required" keeps its name.
 std::string lower_first(std::string text) {
-  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  const bool word_in_capitals =
+      text.size() > 1 && std::isupper(static_cast<unsigned char>(text[1])) != 0;
+  if (!text.empty() && !word_in_capitals) {
+    text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  }
   return text;
 }
 
@@ -49,12 +57,41 @@ const CLI::App* selected(const CLI::App& app) {
   return nullptr;
 }
 
+// CLI11 checks required arguments before it complains about unknown ones, so `shmtool bogus`
+// would say "a subcommand is required" and `read --bogus` "SEGMENT is required". The unknown
+// argument is the likelier mistake: name it first.
+std::string unknown_argument_words(const std::string& arg, bool top_level) {
+  if (arg.size() > 1 && arg[0] == '-') return "unknown option '" + arg + "'";
+  if (top_level) return "unknown command '" + arg + "'";
+  return "unexpected argument '" + arg + "'";
+}
+
+// CLI11's own words where they are unclear: "--size: 1 required TEXT missing".
+std::string usage_words(const CLI::ParseError& e) {
+  const std::string what = e.what();
+  if (e.get_name() == "ArgumentMismatch") {
+    const auto colon = what.find(": ");
+    const std::string name = what.substr(0, colon);
+    if (what.find(" required ") != std::string::npos && what.ends_with(" missing")) {
+      return name + ": needs a value";
+    }
+    if (what.find("At Most") != std::string::npos) return name + ": given more than once";
+  }
+  if (e.get_name() == "RequiredError" && what.starts_with("A subcommand")) {
+    return "no command given";
+  }
+  return lower_first(what);
+}
+
 int usage_failure(const CLI::App& app, const CLI::ParseError& e) {
-  const CLI::App* sub = selected(app);
+  const std::vector<std::string> top_unknown = app.remaining(false);
+  const std::vector<std::string> all_unknown = app.remaining(true);
+  const CLI::App* sub = top_unknown.empty() ? selected(app) : nullptr;
   const std::string command = sub ? sub->get_name() : "";
   std::string line = "shmtool: ";
   if (!command.empty()) line += command + ": ";
-  line += lower_first(e.what());
+  line += all_unknown.empty() ? usage_words(e)
+                              : unknown_argument_words(all_unknown.front(), sub == nullptr);
   line += " (see 'shmtool " + (command.empty() ? std::string() : command + " ") + "--help')";
   std::cerr << line << '\n';
   return kUsage;
@@ -66,7 +103,7 @@ int print_to_stdout(const std::string& text, Output& out) {
     out.flush();
   } catch (const OutputError& e) {
     if (e.err == EPIPE) return kSuccess;
-    std::cerr << "shmtool: standard output: " << std::strerror(e.err) << '\n';
+    std::cerr << "shmtool: standard output: " << lower_first(std::strerror(e.err)) << '\n';
     return kFailure;
   }
   return kSuccess;
@@ -117,8 +154,8 @@ int run(int argc, char** argv) {
   } catch (const OutputError& e) {
     // A reader that went away took what it wanted: end quietly.
     if (e.err == EPIPE) return kSuccess;
-    std::cerr << "shmtool: " << context.command << ": standard output: " << std::strerror(e.err)
-              << '\n';
+    std::cerr << "shmtool: " << context.command
+              << ": standard output: " << lower_first(std::strerror(e.err)) << '\n';
     return kFailure;
   } catch (const std::exception& e) {
     std::cerr << "shmtool: " << context.command << ": " << e.what() << '\n';

@@ -24,6 +24,8 @@ int change_each(const PermOptions& options, Context& context, const PermChange& 
       continue;
     }
     if (context.json) {
+      // The same object stat prints: rss and swap from /proc/sysvipc/shm (best effort).
+      (void)fill_usage(context.kernel, std::span(&*record, 1));
       auto object = segment_json(*record, context.names);
       object["segment"] = ref.text;
       changed.push_back(std::move(object));

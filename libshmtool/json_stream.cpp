@@ -1,0 +1,146 @@
+#include "json_stream.hpp"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "mode_parse.hpp"
+#include "segment_ref.hpp"
+#include "text_encoding.hpp"
+
+namespace shmtool {
+namespace {
+
+template <class T>
+void append_number(std::string& out, T value) {
+  char buffer[24];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, static_cast<std::size_t>(end - buffer));
+}
+
+template <class T>
+void append_optional(std::string& out, const std::optional<T>& value) {
+  if (value) {
+    append_number(out, *value);
+  } else {
+    out += "null";
+  }
+}
+
+void append_optional_name(std::string& out, const std::optional<std::string>& name) {
+  if (name) {
+    append_json_string(out, *name);
+  } else {
+    out += "null";
+  }
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  const auto bytes = std::as_bytes(std::span(text.data(), text.size()));
+  if (!is_valid_utf8(bytes)) {
+    // Rare (a name that is not UTF-8): let the reference implementation replace it.
+    out += nlohmann::json(std::string(text))
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (u < 0x20) {
+          out += "\\u00";
+          out += kHex[u >> 4];
+          out += kHex[u & 15];
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+void append_segment_json(std::string& out, const SegmentRecord& s, NameResolver& names) {
+  out += "{\"id\":";
+  append_number(out, s.id);
+  out += ",\"key\":";
+  append_number(out, s.key);
+  out += ",\"key_hex\":\"";
+  out += format_key_hex(s.key);
+  out += "\",\"size\":";
+  append_number(out, s.size);
+  out += ",\"mode\":";
+  append_number(out, s.mode);
+  out += ",\"perms\":\"";
+  out += format_perms(s.mode);
+  out += "\",\"uid\":";
+  append_number(out, s.uid);
+  out += ",\"user\":";
+  append_optional_name(out, names.user_name(s.uid));
+  out += ",\"gid\":";
+  append_number(out, s.gid);
+  out += ",\"group\":";
+  append_optional_name(out, names.group_name(s.gid));
+  out += ",\"cuid\":";
+  append_number(out, s.cuid);
+  out += ",\"cuser\":";
+  append_optional_name(out, names.user_name(s.cuid));
+  out += ",\"cgid\":";
+  append_number(out, s.cgid);
+  out += ",\"cgroup\":";
+  append_optional_name(out, names.group_name(s.cgid));
+  out += ",\"cpid\":";
+  append_number(out, s.cpid);
+  out += ",\"lpid\":";
+  append_number(out, s.lpid);
+  out += ",\"nattch\":";
+  append_number(out, s.nattch);
+  out += ",\"atime\":";
+  append_optional(out, s.atime);
+  out += ",\"dtime\":";
+  append_optional(out, s.dtime);
+  out += ",\"ctime\":";
+  append_optional(out, s.ctime);
+  out += s.dest ? ",\"dest\":true" : ",\"dest\":false";
+  out += s.locked ? ",\"locked\":true" : ",\"locked\":false";
+  out += ",\"rss\":";
+  append_optional(out, s.rss);
+  out += ",\"swap\":";
+  append_optional(out, s.swap);
+  out += '}';
+}
+
+void append_segment_list_json(std::string& out, std::span<const SegmentRecord> segments,
+                              NameResolver& names) {
+  out += "{\"segments\":[";
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    if (i > 0) out += ',';
+    append_segment_json(out, segments[i], names);
+  }
+  out += "]}\n";
+}
+
+}  // namespace shmtool
