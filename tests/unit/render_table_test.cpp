@@ -1,0 +1,234 @@
+#include "render_table.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "fake_names.hpp"
+#include "scoped_time_zone.hpp"
+
+namespace shmtool {
+namespace {
+
+using test::FakeNames;
+using test::ScopedTimeZone;
+
+std::vector<const Column*> columns_named(std::initializer_list<std::string_view> names) {
+  std::vector<const Column*> out;
+  for (std::string_view name : names) {
+    const Column* c = find_column(name);
+    if (c == nullptr) throw std::runtime_error("no column " + std::string(name));
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<SegmentRecord> two_segments() {
+  SegmentRecord a;
+  a.id = 32773;
+  a.key = 0x162e;
+  a.size = 1536;
+  a.mode = 0640;
+  a.uid = 1000;
+  SegmentRecord b;
+  b.id = 5;
+  b.key = 0;
+  b.size = 1048576;
+  b.mode = 0600;
+  b.uid = 4000;  // has no name
+  b.dest = true;
+  return {a, b};
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
+  return lines;
+}
+
+TEST(RenderTable, AlignsColumnsUnderTheirHeadings) {
+  FakeNames names;
+  const auto segments = two_segments();
+  const auto columns = columns_named({"KEY", "ID", "OWNER", "SIZE", "PERMS"});
+  const std::string table = render_table(segments, columns, names, TableOptions{});
+  EXPECT_EQ(table,
+            "KEY           ID OWNER SIZE PERMS\n"
+            "0x0000162e 32773 alice 1.5K rw-r-----\n"
+            "0x00000000     5 4000    1M rw-------\n");
+}
+
+TEST(RenderTable, EndsEveryLineWithANewlineAndNoTrailingSpaces) {
+  FakeNames names;
+  const auto segments = two_segments();
+  const auto columns = columns_named({"KEY", "ID", "OWNER", "STATUS"});
+  const std::string table = render_table(segments, columns, names, TableOptions{});
+  ASSERT_FALSE(table.empty());
+  EXPECT_EQ(table.back(), '\n');
+  for (const std::string& line : lines_of(table)) {
+    ASSERT_FALSE(line.empty());
+    EXPECT_NE(line.back(), ' ') << "'" << line << "'";
+  }
+  EXPECT_EQ(lines_of(table).at(2), "0x00000000     5 4000  dest");
+}
+
+TEST(RenderTable, LeavesOutTheHeadingsWhenAsked) {
+  FakeNames names;
+  const auto segments = two_segments();
+  const auto columns = columns_named({"ID", "OWNER"});
+  TableOptions options;
+  options.headings = Headings::hide;
+  EXPECT_EQ(render_table(segments, columns, names, options),
+            "32773 alice\n"
+            "    5 4000\n");
+}
+
+TEST(RenderTable, WritesSizesInBytesWhenAsked) {
+  FakeNames names;
+  const auto segments = two_segments();
+  const auto columns = columns_named({"ID", "SIZE"});
+  TableOptions options;
+  options.sizes = SizeStyle::bytes;
+  EXPECT_EQ(render_table(segments, columns, names, options),
+            "   ID    SIZE\n"
+            "32773    1536\n"
+            "    5 1048576\n");
+}
+
+TEST(RenderTable, WritesOnlyTheHeadingsWhenThereAreNoSegments) {
+  FakeNames names;
+  const auto columns = columns_named({"KEY", "ID"});
+  EXPECT_EQ(render_table({}, columns, names, TableOptions{}), "KEY ID\n");
+  TableOptions hidden;
+  hidden.headings = Headings::hide;
+  EXPECT_EQ(render_table({}, columns, names, hidden), "");
+}
+
+TEST(RenderTable, RawLayoutSplitsFieldsByOneSpaceWithBytesAndDashes) {
+  FakeNames names;
+  const auto segments = two_segments();
+  const auto columns = columns_named({"KEY", "ID", "OWNER", "SIZE", "STATUS", "ATIME", "RSS"});
+  TableOptions options;
+  options.layout = Layout::raw;
+  options.sizes = SizeStyle::human;  // raw sizes are bytes whatever is asked
+  EXPECT_EQ(render_table(segments, columns, names, options),
+            "KEY ID OWNER SIZE STATUS ATIME RSS\n"
+            "0x0000162e 32773 alice 1536 - - -\n"
+            "0x00000000 5 4000 1048576 dest - -\n");
+}
+
+TEST(RenderTable, RawLayoutKeepsEachTimeInOneField) {
+  ScopedTimeZone utc("UTC0");
+  FakeNames names;
+  auto segments = two_segments();
+  segments[0].atime = 1763806451;
+  segments[0].rss = 4096;
+  const auto columns = columns_named({"ID", "ATIME", "RSS"});
+  TableOptions options;
+  options.layout = Layout::raw;
+  options.headings = Headings::hide;
+  const auto lines = lines_of(render_table(segments, columns, names, options));
+  ASSERT_EQ(lines.size(), 2U);
+  EXPECT_EQ(lines[0], "32773 2025-11-22T10:14:11 4096");
+  EXPECT_EQ(lines[1], "5 - -");
+}
+
+SegmentRecord full_record() {
+  SegmentRecord s;
+  s.id = 32773;
+  s.key = 5678;
+  s.size = 1024;
+  s.mode = 0640;
+  s.uid = 1000;
+  s.gid = 100;
+  s.cuid = 0;
+  s.cgid = 4001;  // no name
+  s.cpid = 4702;
+  s.lpid = 4711;
+  s.nattch = 3;
+  s.atime = 1763806451;
+  s.ctime = 1763806400;
+  s.dest = true;
+  s.locked = true;
+  s.rss = 4096;
+  return s;
+}
+
+// Splits stat's lines into field -> value, checking that every value starts in the same column.
+std::map<std::string, std::string> stat_fields(const std::string& text) {
+  std::map<std::string, std::string> fields;
+  std::set<std::size_t> value_columns;
+  for (const std::string& line : lines_of(text)) {
+    const auto colon = line.find(':');
+    EXPECT_NE(colon, std::string::npos) << line;
+    if (colon == std::string::npos) continue;
+    const auto value = line.find_first_not_of(' ', colon + 1);
+    EXPECT_GT(value, colon + 1) << "no space after the colon: " << line;
+    if (value == std::string::npos) continue;
+    value_columns.insert(value);
+    EXPECT_TRUE(fields.emplace(line.substr(0, colon), line.substr(value)).second)
+        << "repeated field: " << line;
+  }
+  EXPECT_EQ(value_columns.size(), 1U) << "values are not aligned:\n" << text;
+  return fields;
+}
+
+TEST(RenderStat, HasEveryFieldOnceAndAligned) {
+  FakeNames names;
+  const auto fields = stat_fields(render_stat(full_record(), names));
+  std::set<std::string> keys;
+  for (const auto& [key, value] : fields)
+    keys.insert(key);
+  EXPECT_EQ(keys, (std::set<std::string>{"id", "key", "size", "perms", "owner", "group", "cuser",
+                                         "cgroup", "cpid", "lpid", "nattch", "status", "atime",
+                                         "dtime", "ctime", "rss", "swap"}));
+}
+
+TEST(RenderStat, ShowsRawAndReadableValues) {
+  ScopedTimeZone utc("UTC0");
+  FakeNames names;
+  const auto fields = stat_fields(render_stat(full_record(), names));
+  EXPECT_EQ(fields.at("id"), "32773");
+  EXPECT_EQ(fields.at("key"), "0x0000162e (5678)");
+  EXPECT_EQ(fields.at("size"), "1024 (1K)");
+  EXPECT_EQ(fields.at("perms"), "rw-r----- (0640)");
+  EXPECT_EQ(fields.at("owner"), "alice (uid 1000)");
+  EXPECT_EQ(fields.at("group"), "users (gid 100)");
+  EXPECT_EQ(fields.at("cuser"), "root (uid 0)");
+  EXPECT_EQ(fields.at("cpid"), "4702");
+  EXPECT_EQ(fields.at("lpid"), "4711");
+  EXPECT_EQ(fields.at("nattch"), "3");
+  EXPECT_EQ(fields.at("status"), "dest,locked");
+  EXPECT_EQ(fields.at("atime"), "2025-11-22 10:14:11 (1763806451)");
+  EXPECT_EQ(fields.at("ctime"), "2025-11-22 10:13:20 (1763806400)");
+  EXPECT_EQ(fields.at("rss"), "4096 (4K)");
+}
+
+TEST(RenderStat, SaysWhatIsUnknownOrNever) {
+  FakeNames names;
+  const auto fields = stat_fields(render_stat(full_record(), names));
+  EXPECT_EQ(fields.at("dtime"), "never");
+  EXPECT_EQ(fields.at("swap"), "unknown");
+  EXPECT_NE(fields.at("cgroup").find("4001"), std::string::npos) << fields.at("cgroup");
+  EXPECT_EQ(fields.at("cgroup").find("root"), std::string::npos) << fields.at("cgroup");
+}
+
+TEST(RenderStat, MarksAPrivateKeyAndAnEmptyStatus) {
+  FakeNames names;
+  SegmentRecord s = full_record();
+  s.key = 0;
+  s.dest = false;
+  s.locked = false;
+  const auto fields = stat_fields(render_stat(s, names));
+  EXPECT_EQ(fields.at("key"), "0x00000000 (0, private)");
+  EXPECT_EQ(fields.at("status"), "-");
+}
+
+}  // namespace
+}  // namespace shmtool
