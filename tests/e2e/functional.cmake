@@ -1,0 +1,49 @@
+# Functional end-to-end suites: every command and option of SPEC.md, run through the real binary,
+# asserting on its JSON and exit codes. Included by tests/e2e/CMakeLists.txt.
+
+# Helpers these suites share (JSON of the binary, bytes of a segment, /proc/sysvipc/shm).
+add_library(shmtool_functional_support STATIC ${CMAKE_CURRENT_LIST_DIR}/functional_support.cpp)
+target_include_directories(shmtool_functional_support PUBLIC ${CMAKE_CURRENT_LIST_DIR})
+target_link_libraries(shmtool_functional_support
+  PUBLIC shmtool_test_support GTest::gtest nlohmann_json::nlohmann_json
+  PRIVATE shmtool_warnings)
+
+# The classic server/client example in C (ftok(path, 'A'), shmget, shmat): an implementation of
+# the other side that shares no code with shmtool.
+add_executable(classic_client ${CMAKE_CURRENT_LIST_DIR}/classic_client.c)
+set_target_properties(classic_client PROPERTIES C_STANDARD 11 C_STANDARD_REQUIRED ON)
+target_compile_options(classic_client PRIVATE -Wall -Wextra -Wconversion -Wsign-conversion
+                                              $<$<BOOL:${SHMTOOL_WERROR}>:-Werror>)
+
+# sysv_ipc is installed for the system Python, not necessarily for the `python3` first in PATH.
+set(SHMTOOL_TEST_PYTHON /usr/bin/python3 CACHE FILEPATH "Python with sysv_ipc, for cross-checks")
+
+function(shmtool_functional_test name)
+  shmtool_e2e_test(${name} ${ARGN})
+  target_link_libraries(${name} PRIVATE shmtool_functional_support)
+endfunction()
+
+shmtool_functional_test(create_test ${CMAKE_CURRENT_LIST_DIR}/create_test.cpp)
+shmtool_functional_test(write_test ${CMAKE_CURRENT_LIST_DIR}/write_test.cpp)
+shmtool_functional_test(read_test ${CMAKE_CURRENT_LIST_DIR}/read_test.cpp)
+shmtool_functional_test(stat_test ${CMAKE_CURRENT_LIST_DIR}/stat_test.cpp)
+shmtool_functional_test(list_test ${CMAKE_CURRENT_LIST_DIR}/list_test.cpp)
+shmtool_functional_test(rm_test ${CMAKE_CURRENT_LIST_DIR}/rm_test.cpp)
+shmtool_functional_test(chown_chmod_test ${CMAKE_CURRENT_LIST_DIR}/chown_chmod_test.cpp)
+shmtool_functional_test(unprivileged_test ${CMAKE_CURRENT_LIST_DIR}/unprivileged_test.cpp)
+
+shmtool_functional_test(classic_flow_test ${CMAKE_CURRENT_LIST_DIR}/classic_flow_test.cpp)
+target_compile_definitions(classic_flow_test PRIVATE CLASSIC_CLIENT="$<TARGET_FILE:classic_client>")
+add_dependencies(classic_flow_test classic_client)
+
+shmtool_functional_test(crosscheck_test ${CMAKE_CURRENT_LIST_DIR}/crosscheck_test.cpp)
+target_compile_definitions(crosscheck_test PRIVATE SHMTOOL_TEST_PYTHON="${SHMTOOL_TEST_PYTHON}")
+
+# Tests that count every segment or run `rm --all` get a private IPC namespace each: the
+# executable's CROSSCOMPILING_EMULATOR (taken from this variable when the target is made) is put
+# in front of it both when gtest_discover_tests lists the tests and when ctest runs each one.
+find_program(SHMTOOL_UNSHARE unshare REQUIRED)
+set(_shmtool_saved_emulator "${CMAKE_CROSSCOMPILING_EMULATOR}")
+set(CMAKE_CROSSCOMPILING_EMULATOR ${SHMTOOL_UNSHARE} --ipc)
+shmtool_functional_test(namespace_test ${CMAKE_CURRENT_LIST_DIR}/namespace_test.cpp)
+set(CMAKE_CROSSCOMPILING_EMULATOR "${_shmtool_saved_emulator}")
