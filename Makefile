@@ -8,9 +8,9 @@ JOBS ?= $(shell nproc)
 # Build: compiler, CMake, the three libraries. Tests: jq-free JSON checks need nothing more,
 # but the cross-checks use python3-sysv-ipc, setpriv and unshare (util-linux).
 BUILD_DEPS := cmake g++ make libcli11-dev nlohmann-json3-dev libgtest-dev
-TEST_DEPS := python3 python3-sysv-ipc util-linux gcc clang libclang-rt-14-dev scdoc groff-base man-db bash-completion zsh fish pkg-config
+TEST_DEPS := python3 python3-sysv-ipc util-linux gcc hyperfine time clang libclang-rt-14-dev scdoc groff-base man-db bash-completion zsh fish pkg-config
 
-.PHONY: all deps test-deps configure build demo test fuzz clean
+.PHONY: all deps test-deps configure build demo test fuzz bench clean
 
 all: build
 
@@ -40,6 +40,12 @@ fuzz: test-deps
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD)-fuzz -DSHMTOOL_FUZZ=ON -DSHMTOOL_BUILD_TESTS=OFF
 	cmake --build $(BUILD)-fuzz -j$(JOBS)
 	ctest --test-dir $(BUILD)-fuzz -L fuzz --output-on-failure -j$(JOBS)
+
+# The side-by-side benchmark (root: it works in a private IPC namespace). Writes
+# bench/RESULTS.md and the Performance section of README.md.
+bench: build
+	@scripts/install-deps.sh hyperfine time
+	bench/run.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

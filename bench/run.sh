@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# bench/run.sh BUILD_DIR [--smoke]
+#
+# Side-by-side benchmark of shmtool against ipcs/lsipc/dd and against the floor programs of
+# bench/ (the least work a lister, writer or reader must do). Needs root: it re-executes itself
+# in a private IPC namespace (unshare --ipc) and raises kernel.shmmni there, so it never sees or
+# touches the host's segments; everything it creates goes away at the end, also on failure.
+#
+# Full mode (make bench) measures with hyperfine, prints medians, ratios and PASS/MISS against
+# the targets, writes bench/RESULTS.md and replaces the text between <!-- bench:start --> and
+# <!-- bench:end --> in README.md (when both markers are there). It exits 0 whatever the
+# numbers: a benchmark is not a test.
+#
+# --smoke: the same steps at a tiny scale with 3 runs each, writing nothing; CI runs it so this
+# script cannot rot. It fails only if the script or a measured command breaks.
+#
+# Environment (for testing the report on copies): SHMTOOL_BENCH_RESULTS and SHMTOOL_BENCH_README
+# name other files to write instead of bench/RESULTS.md and README.md (full mode only).
+# Exit codes: 0 done, 1 a command or a check failed, 2 usage, 77 not root (ctest: skipped).
+set -euo pipefail
+
+die() {
+  echo "bench: $*" >&2
+  exit 1
+}
+usage() {
+  echo "usage: bench/run.sh BUILD_DIR [--smoke]" >&2
+  exit 2
+}
+
+script=$(readlink -f -- "${BASH_SOURCE[0]}")
+bench_dir=$(dirname -- "$script")
+repo_dir=$(dirname -- "$bench_dir")
+
+[[ $# -ge 1 && $# -le 2 ]] || usage
+mode=full
+if [[ $# -eq 2 ]]; then
+  [[ $2 == --smoke ]] || usage
+  mode=smoke
+fi
+[[ -d $1 ]] || die "$1: no such build directory (build first: make build)"
+build_dir=$(cd -- "$1" && pwd -P)
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "bench: needs root (it runs in a private IPC namespace made with unshare --ipc); skipped" >&2
+  exit 77
+fi
+
+shmtool=$build_dir/tools/shmtool/shmtool
+floor_list=$build_dir/bench/bench_floor_list
+floor_write=$build_dir/bench/bench_floor_write
+floor_read=$build_dir/bench/bench_floor_read
+make_segments=$build_dir/bench/bench_make_segments
+for program in "$shmtool" "$floor_list" "$floor_write" "$floor_read" "$make_segments"; do
+  [[ -x $program ]] || die "$program is missing: build it first (cmake --build $build_dir)"
+done
+for tool in hyperfine python3 lsipc ipcs unshare dd awk cmp head sync; do
+  command -v "$tool" >/dev/null || die "$tool is missing (scripts/install-deps.sh hyperfine time)"
+done
+[[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is missing (scripts/install-deps.sh time)"
+
+# Re-execute inside a private IPC namespace; the marker is the host namespace, so the inner run
+# can check that it really is somewhere else.
+own_ipc_ns=$(readlink "/proc/$$/ns/ipc")
+if [[ -z ${SHMTOOL_BENCH_HOST_IPC_NS:-} ]]; then
+  export SHMTOOL_BENCH_HOST_IPC_NS=$own_ipc_ns
+  args=("$build_dir")
+  [[ $mode == smoke ]] && args+=(--smoke)
+  exec unshare --ipc -- bash "$script" "${args[@]}"
+fi
+[[ $own_ipc_ns != "$SHMTOOL_BENCH_HOST_IPC_NS" ]] ||
+  die "still in the host's IPC namespace ($own_ipc_ns) after unshare --ipc"
+unset SHMTOOL_BENCH_HOST_IPC_NS
+
+# Scale. The list sizes grow one population (bench_make_segments only adds the missing keys).
+# IPCMNI (32768) is the most kernel.shmmni accepts without the ipcmni_extend boot option.
+shmmni=32768
+if [[ $mode == full ]]; then
+  list_counts=(1000 4000 16000 32000)
+  reference_count=4000 # the targets are set at this population
+  largest_count=32000  # memory and scaling are measured at this one
+  transfer_sizes=($((256 << 20)) $((1 << 30)))
+  hyperfine_runs=(--warmup 2 --min-runs 10)
+  rss_runs=3
+else
+  list_counts=(200)
+  reference_count=200
+  largest_count=200
+  transfer_sizes=($((4 << 20)) $((8 << 20)))
+  hyperfine_runs=(--runs 3 --warmup 1)
+  rss_runs=1
+fi
+largest_transfer=${transfer_sizes[-1]}
+
+echo "$shmmni" >/proc/sys/kernel/shmmni
+[[ $(</proc/sys/kernel/shmmni) -eq $shmmni ]] || die "could not raise kernel.shmmni to $shmmni"
+[[ $(wc -l </proc/sysvipc/shm) -eq 1 ]] || die "the private IPC namespace is not empty"
+
+# The segment, the file and the /dev/shm copy of the largest transfer live at the same time.
+needed_kib=$((3 * largest_transfer / 1024 + 512 * 1024))
+available_kib=$(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo)
+((available_kib >= needed_kib)) ||
+  die "needs about $((needed_kib / 1024)) MiB of free memory, $((available_kib / 1024)) MiB available"
+
+work=$(mktemp -d /tmp/shmtool-bench.XXXXXX)
+dev_shm_file=""
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  rm -rf -- "$work"
+  if [[ -n $dev_shm_file ]]; then rm -f -- "$dev_shm_file"; fi
+  # Segments die with this namespace when the last process in it exits.
+  if [[ $status -ne 0 ]]; then echo "bench: failed (exit $status); cleaned up" >&2; fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+dev_shm_file=$(mktemp /dev/shm/shmtool-bench.XXXXXX)
+manifest=$work/manifest.tsv
+rss_table=$work/rss.tsv
+: >"$manifest"
+: >"$rss_table"
+
+q() { printf '%q' "$1"; }
+human_bytes() {
+  if (($1 >= 1 << 30 && $1 % (1 << 30) == 0)); then
+    echo "$(($1 >> 30)) GiB"
+  else
+    echo "$(($1 >> 20)) MiB"
+  fi
+}
+
+# bench_group GROUP NAME COMMAND [NAME COMMAND]...: one hyperfine run without a shell (-N);
+# COMMAND is split into words by hyperfine. The JSON goes to the manifest for report.py.
+bench_group() {
+  local group=$1
+  shift
+  local json=$work/hyperfine-${#group}-${group//[^A-Za-z0-9]/_}.json
+  local -a commands=()
+  while (($# > 0)); do
+    commands+=(--command-name "$1" "$2")
+    shift 2
+  done
+  printf '\n== %s\n' "$group"
+  hyperfine -N "${hyperfine_runs[@]}" --export-json "$json" "${commands[@]}"
+  printf '%s\t%s\n' "$group" "$json" >>"$manifest"
+}
+
+# record_max_rss N NAME RUNS COMMAND...: the largest maximum RSS (KiB) of RUNS runs.
+record_max_rss() {
+  local count=$1 name=$2 runs=$3 largest=0 kib run
+  shift 3
+  for ((run = 0; run < runs; run++)); do
+    /usr/bin/time -f %M -o "$work/time.out" "$@" >/dev/null
+    kib=$(tail -n 1 "$work/time.out")
+    [[ $kib =~ ^[0-9]+$ ]] || die "GNU time printed '$kib' for $name"
+    if ((kib > largest)); then largest=$kib; fi
+  done
+  printf '%s\t%s\t%s\n' "$name" "$count" "$largest" >>"$rss_table"
+}
+
+json_segment_count() {
+  python3 -c 'import json, sys; print(len(json.load(sys.stdin)["segments"]))'
+}
+
+start_seconds=$SECONDS
+echo "bench: $mode run in a private IPC namespace, kernel.shmmni=$shmmni, work dir $work"
+"$shmtool" --version
+
+# --- write and read: warm segments, a file in the page cache, bytes checked once -------------
+head -c "$largest_transfer" /dev/urandom >"$work/data-$largest_transfer"
+for bytes in "${transfer_sizes[@]}"; do
+  if [[ $bytes -ne $largest_transfer ]]; then
+    head -c "$bytes" "$work/data-$largest_transfer" >"$work/data-$bytes"
+  fi
+done
+sync -- "$work"/data-* # no write-back of the files during the measurements
+for bytes in "${transfer_sizes[@]}"; do
+  size=$(human_bytes "$bytes")
+  data=$work/data-$bytes
+  cat -- "$data" >/dev/null # page cache warm
+  id=$("$shmtool" create --size "$bytes")
+  [[ $id =~ ^[0-9]+$ ]] || die "shmtool create printed '$id', not an id"
+  "$floor_write" "$id" "$data" # touches every page: the segment is warm
+  "$shmtool" read --binary "$id" | cmp -s - "$data" ||
+    die "shmtool read --binary $id does not give back the $size written"
+  : >"$dev_shm_file"
+  dd if="$data" of="$dev_shm_file" bs=1M conv=notrunc status=none
+
+  bench_group "write@$bytes" \
+    "shmtool write" "$(q "$shmtool") write --binary --file $(q "$data") $id" \
+    "floor write" "$(q "$floor_write") $id $(q "$data")" \
+    "floor write --populate" "$(q "$floor_write") --populate $id $(q "$data")" \
+    "dd" "dd if=$(q "$data") of=$(q "$dev_shm_file") bs=1M conv=notrunc status=none"
+  "$floor_read" "$id" | cmp -s - "$data" ||
+    die "after shmtool write --binary, segment $id does not hold the $size file"
+
+  bench_group "read@$bytes" \
+    "shmtool read" "bash -o pipefail -c '\"\$0\" read --binary \"\$1\" | cat >/dev/null' $(q "$shmtool") $id" \
+    "floor read" "bash -o pipefail -c '\"\$0\" \"\$1\" | cat >/dev/null' $(q "$floor_read") $id"
+
+  "$shmtool" rm "$id" >/dev/null
+  : >"$dev_shm_file"
+  rm -f -- "$data"
+done
+rm -f -- "$work"/data-*
+[[ $(wc -l </proc/sysvipc/shm) -eq 1 ]] || die "a transfer segment was left behind"
+
+# --- list, stat, memory: one growing population of keyed 4 KiB segments ----------------------
+base_key=$((0x5e000000))
+for count in "${list_counts[@]}"; do
+  "$make_segments" "$count" "$base_key"
+  # Every lister must see exactly the population before it is timed.
+  seen=$("$floor_list" | wc -l)
+  [[ $seen -eq $count ]] || die "bench_floor_list sees $seen segments, not $count"
+  seen=$("$shmtool" list --json | json_segment_count)
+  [[ $seen -eq $count ]] || die "shmtool list --json lists $seen segments, not $count"
+  seen=$("$shmtool" list --noheadings | wc -l)
+  [[ $seen -eq $count ]] || die "shmtool list prints $seen rows, not $count"
+
+  bench_group "list@$count" \
+    "shmtool list --json" "$(q "$shmtool") list --json" \
+    "shmtool list" "$(q "$shmtool") list" \
+    "lsipc -m --json -b" "lsipc -m --json -b" \
+    "ipcs -m" "ipcs -m" \
+    "floor list" "$(q "$floor_list")"
+
+  if [[ $count -eq $reference_count ]]; then
+    # A segment from the middle of the population: ipcs -m -i scans /proc/sysvipc/shm for it.
+    stat_key=$((base_key + count / 2))
+    stat_id=$(awk -v key="$stat_key" 'NR > 1 && $1 == key { print $2 }' /proc/sysvipc/shm)
+    [[ $stat_id =~ ^[0-9]+$ ]] || die "no segment with key $stat_key in /proc/sysvipc/shm"
+    "$shmtool" stat "$stat_id" >/dev/null
+    ipcs -m -i "$stat_id" >/dev/null
+    bench_group "stat@$count" \
+      "shmtool stat ID" "$(q "$shmtool") stat $stat_id" \
+      "shmtool stat ID --json" "$(q "$shmtool") stat $stat_id --json" \
+      "ipcs -m -i ID" "ipcs -m -i $stat_id" \
+      "shmtool --version" "$(q "$shmtool") --version" \
+      "/bin/true" "/bin/true"
+  fi
+
+  if [[ $count -eq $largest_count ]]; then
+    printf '\n== maximum RSS at %s segments (GNU time %%M)\n' "$count"
+    record_max_rss "$count" "shmtool list --json" "$rss_runs" "$shmtool" list --json
+    record_max_rss "$count" "shmtool list" 1 "$shmtool" list
+    record_max_rss "$count" "lsipc -m --json -b" 1 lsipc -m --json -b
+    record_max_rss "$count" "ipcs -m" 1 ipcs -m
+    record_max_rss "$count" "floor list" 1 "$floor_list"
+    cat "$rss_table"
+  fi
+done
+
+# --- report -----------------------------------------------------------------------------------
+report=(python3 "$bench_dir/report.py" --mode "$mode" --manifest "$manifest" --rss "$rss_table"
+  --reference-count "$reference_count" --largest-count "$largest_count"
+  --largest-transfer "$largest_transfer" --shmtool "$shmtool" --repo "$repo_dir"
+  --elapsed "$((SECONDS - start_seconds))")
+if [[ $mode == full ]]; then
+  report+=(--results "${SHMTOOL_BENCH_RESULTS:-$bench_dir/RESULTS.md}"
+    --readme "${SHMTOOL_BENCH_README:-$repo_dir/README.md}")
+else
+  # The smoke run writes its report only into copies in the work dir, so that code runs too.
+  cp -- "$repo_dir/README.md" "$work/README.md"
+  if ! grep -qF '<!-- bench:start -->' "$work/README.md"; then
+    printf '\n<!-- bench:start -->\n<!-- bench:end -->\n' >>"$work/README.md"
+  fi
+  report+=(--results "$work/RESULTS.md" --readme "$work/README.md")
+fi
+echo
+"${report[@]}"
+if [[ $mode == smoke ]]; then
+  for written in "$work/RESULTS.md" "$work/README.md"; do
+    grep -qF 'Targets met:' "$written" || die "the report did not reach $written"
+  done
+fi
