@@ -10,8 +10,9 @@ namespace shmtool {
 Result<Attachment> Attachment::attach(int id, std::uint64_t size, Access access) {
   void* address = shmat(id, nullptr, access == Access::read_only ? SHM_RDONLY : 0);
   if (address == reinterpret_cast<void*>(-1)) {
-    Error error = errno_error(Op::attach, errno, "id " + std::to_string(id));
-    if (errno == EINVAL || errno == EIDRM) error.kind = ErrorKind::not_found;
+    const int err = errno;
+    Error error = errno_error(Op::attach, err, "id " + std::to_string(id));
+    if (err == EINVAL || err == EIDRM) error.kind = ErrorKind::not_found;
     return error;
   }
   return Attachment(static_cast<std::byte*>(address), static_cast<std::size_t>(size));

@@ -1,5 +1,7 @@
 #include "segment_ops.hpp"
 
+#include "segment_lock.hpp"
+
 #include <sys/shm.h>
 
 #include <algorithm>
@@ -32,8 +34,9 @@ Result<SegmentRecord> set_perm(ShmKernel& kernel, int id, Op op, std::optional<u
   ds.shm_perm.gid = gid.value_or(current->gid);
   ds.shm_perm.mode = static_cast<unsigned short>(mode.value_or(current->mode));
   if (shmctl(id, IPC_SET, &ds) < 0) {
-    Error error = errno_error(op, errno, id_subject(id));
-    if (errno == EINVAL || errno == EIDRM) error.kind = ErrorKind::not_found;
+    const int err = errno;
+    Error error = errno_error(op, err, id_subject(id));
+    if (err == EINVAL || err == EIDRM) error.kind = ErrorKind::not_found;
     return error;
   }
   return stat_segment(kernel, id, Usage::skip);
@@ -71,7 +74,11 @@ Result<CreateOutcome> create_segment(ShmKernel& kernel, const CreateRequest& req
   const int id = shmget(key, static_cast<std::size_t>(request.size), flags);
   if (id >= 0) {
     auto record = stat_segment(kernel, id, Usage::skip);
-    if (!record.ok()) return record.error();
+    if (!record.ok()) {
+      // Its id would be lost with the error: do not leave an unreachable segment behind.
+      shmctl(id, IPC_RMID, nullptr);
+      return record.error();
+    }
     return CreateOutcome{std::move(*record), true};
   }
   const int err = errno;
@@ -94,18 +101,23 @@ Result<CreateOutcome> create_segment(ShmKernel& kernel, const CreateRequest& req
   return CreateOutcome{std::move(*record), false};
 }
 
-Result<RemoveOutcome> remove_segment(ShmKernel& kernel, int id) {
-  auto record = stat_segment(kernel, id, Usage::skip);
+Result<RemoveOutcome> remove_segment(ShmKernel& kernel, int id, Usage usage) {
+  auto record = stat_segment(kernel, id, usage);
   if (!record.ok()) {
     Error error = std::move(record).error();
     error.op = Op::remove;
     return error;
   }
   if (shmctl(id, IPC_RMID, nullptr) < 0) {
-    Error error = errno_error(Op::remove, errno, id_subject(id));
-    if (errno == EINVAL || errno == EIDRM) error.kind = ErrorKind::not_found;
+    const int err = errno;
+    Error error = errno_error(Op::remove, err, id_subject(id));
+    if (err == EINVAL || err == EIDRM) error.kind = ErrorKind::not_found;
     return error;
   }
+  // The segment is gone (or goes at the last detach): its lock has nothing left to guard.
+  // Best effort: a lock the caller may not remove stays, and stat of a new segment never
+  // sees it because lock keys follow ids.
+  (void)remove_lock(id);
   const bool marked = record->nattch > 0;
   return RemoveOutcome{std::move(*record), marked};
 }

@@ -53,8 +53,10 @@ struct RemoveOutcome {
   bool marked = false;    // still attached: removed once the last process detaches
 };
 
-/// Removes segment `id` (IPC_RMID). Fails with not_found or permission (Op::remove).
-Result<RemoveOutcome> remove_segment(ShmKernel& kernel, int id);
+/// Removes segment `id` (IPC_RMID), then its lock if it has one (segment_lock.hpp). The record
+/// is read first, with rss/swap when `usage` asks. Fails with not_found or permission
+/// (Op::remove).
+Result<RemoveOutcome> remove_segment(ShmKernel& kernel, int id, Usage usage);
 
 /// Changes owner and/or group of segment `id` (IPC_SET) and returns the new record.
 Result<SegmentRecord> set_owner(ShmKernel& kernel, int id, const OwnerChange& change);

@@ -172,7 +172,8 @@ Result<SegmentRef> parse_key_ref(std::string_view text) {
   if (!ref.ok()) {
     Error error = std::move(ref).error();
     if (error.detail.starts_with("key 0 is IPC_PRIVATE")) {
-      error.detail = "key 0 is IPC_PRIVATE; leave KEY out to create a private segment";
+      error.detail =
+          "key 0 is IPC_PRIVATE, which names no segment (to create a private one, leave KEY out)";
     } else if (error.detail == kForms) {
       error.detail = "a KEY is a hex key (0x0000162e), key:N, or ftok:PATH[:PROJ]";
     }

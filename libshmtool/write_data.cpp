@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -61,6 +62,25 @@ Error nul_inside(std::string_view subject, std::size_t at) {
 Error too_large_stream(std::string_view subject, std::uint64_t seen) {
   return Error{ErrorKind::too_large, Op::read_input, 0, std::string(subject),
                "more than " + std::to_string(seen) + " bytes"};
+}
+
+// Files of /proc, /sys and the like report a size that is not their length (or none), and
+// cannot be mapped: they are read like a pipe.
+bool on_pseudo_filesystem(int fd) {
+  struct statfs fs {};
+  if (fstatfs(fd, &fs) != 0) return false;
+  switch (static_cast<unsigned long>(fs.f_type)) {
+    case 0x9fa0UL:      // proc
+    case 0x62656572UL:  // sysfs
+    case 0x64626720UL:  // debugfs
+    case 0x74726163UL:  // tracefs
+    case 0x63677270UL:  // cgroup2
+    case 0x27e0ebUL:    // cgroup
+    case 0x73636673UL:  // securityfs
+      return true;
+    default:
+      return false;
+  }
 }
 
 bool drop_newline(std::span<const char> data) {
@@ -123,6 +143,43 @@ Result<PreparedData> prepare_literal(std::string data, Encoding encoding) {
   return prepared;
 }
 
+// A pipe, terminal, socket, or a file whose size the kernel does not report truly: read into
+// memory, but never much more than can fit. room + 1 bytes read prove that more than room would
+// be stored in either mode (text drops at most one newline and adds a NUL), and "more than
+// room" is all that is known then: the stream may end right there.
+Result<std::string> read_stream(int fd, const std::string& subject, Encoding encoding,
+                                std::uint64_t room) {
+  const std::uint64_t cap = room > UINT64_MAX - 1 ? UINT64_MAX : room + 1;
+  std::string bytes;
+  char buffer[65536];
+  for (;;) {
+    const std::size_t want = static_cast<std::size_t>(
+        std::min<std::uint64_t>(sizeof buffer, cap - std::min<std::uint64_t>(cap, bytes.size())));
+    if (want == 0) return too_large_stream(subject, bytes.size() - 1);
+    const ssize_t n = read(fd, buffer, want);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EBADF) break;
+    if (n < 0) return errno_error(Op::read_input, errno, subject);
+    if (n == 0) break;
+    bytes.append(buffer, static_cast<std::size_t>(n));
+  }
+  if (encoding == Encoding::text) {
+    if (auto at = bytes.find('\0'); at != std::string::npos) return nul_inside(subject, at);
+    if (drop_newline(bytes)) bytes.pop_back();
+  }
+  return bytes;
+}
+
+Result<PreparedData> prepare_stream(int fd, const std::string& subject, Encoding encoding,
+                                    std::uint64_t room) {
+  auto bytes = read_stream(fd, subject, encoding, room);
+  if (!bytes.ok()) return bytes.error();
+  PreparedData prepared;
+  prepared.state_->add_nul = encoding == Encoding::text;
+  prepared.state_->source = InMemory{std::move(*bytes)};
+  return prepared;
+}
+
 Result<PreparedData> prepare_fd(int fd, std::string subject, Encoding encoding,
                                 std::uint64_t room) {
   PreparedData prepared;
@@ -133,7 +190,8 @@ Result<PreparedData> prepare_fd(int fd, std::string subject, Encoding encoding,
     prepared.state_->source = InMemory{};
     return prepared;
   }
-  const off_t position = have_stat && S_ISREG(info.st_mode) ? lseek(fd, 0, SEEK_CUR) : -1;
+  const off_t position =
+      have_stat && S_ISREG(info.st_mode) && !on_pseudo_filesystem(fd) ? lseek(fd, 0, SEEK_CUR) : -1;
   if (position >= 0 && info.st_size > position) {
     const auto length = static_cast<std::uint64_t>(info.st_size - position);
     if (encoding == Encoding::binary) {
@@ -144,7 +202,7 @@ Result<PreparedData> prepare_fd(int fd, std::string subject, Encoding encoding,
     mapped.file.length = static_cast<std::size_t>(info.st_size);
     mapped.file.skip = static_cast<std::size_t>(position);
     mapped.file.address = mmap(nullptr, mapped.file.length, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (mapped.file.address == MAP_FAILED) return errno_error(Op::read_input, errno, subject);
+    if (mapped.file.address == MAP_FAILED) return prepare_stream(fd, subject, encoding, room);
     const std::span<const char> data = mapped.file.data();
     if (const void* nul = std::memchr(data.data(), 0, data.size())) {
       return nul_inside(subject,
@@ -154,30 +212,7 @@ Result<PreparedData> prepare_fd(int fd, std::string subject, Encoding encoding,
     prepared.state_->source = std::move(mapped);
     return prepared;
   }
-  // A pipe, terminal, socket, or a file whose size the kernel does not report (/proc): read
-  // into memory, but never much more than can fit. room + 1 bytes read prove that more than
-  // room would be stored in either mode (text drops at most one newline and adds a NUL), and
-  // "more than room" is all that is known then: the stream may end right there.
-  const std::uint64_t cap = room > UINT64_MAX - 1 ? UINT64_MAX : room + 1;
-  InMemory memory;
-  char buffer[65536];
-  for (;;) {
-    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(
-        sizeof buffer, cap - std::min<std::uint64_t>(cap, memory.bytes.size())));
-    if (want == 0) return too_large_stream(subject, memory.bytes.size() - 1);
-    const ssize_t n = read(fd, buffer, want);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EBADF) break;
-    if (n < 0) return errno_error(Op::read_input, errno, subject);
-    if (n == 0) break;
-    memory.bytes.append(buffer, static_cast<std::size_t>(n));
-  }
-  if (encoding == Encoding::text) {
-    if (auto at = memory.bytes.find('\0'); at != std::string::npos) return nul_inside(subject, at);
-    if (drop_newline(memory.bytes)) memory.bytes.pop_back();
-  }
-  prepared.state_->source = std::move(memory);
-  return prepared;
+  return prepare_stream(fd, subject, encoding, room);
 }
 
 Result<int> open_input_file(const std::string& path) {

@@ -37,6 +37,7 @@ class PreparedData {
  private:
   friend Result<PreparedData> prepare_literal(std::string, Encoding);
   friend Result<PreparedData> prepare_fd(int, std::string, Encoding, std::uint64_t);
+  friend Result<PreparedData> prepare_stream(int, const std::string&, Encoding, std::uint64_t);
   std::unique_ptr<State> state_;
 };
 
@@ -53,6 +54,11 @@ Result<PreparedData> prepare_literal(std::string data, Encoding encoding);
 /// memory, stopping once more than `room` bytes would be stored, which fails with too_large and
 /// an Error whose detail starts with "more than". A closed descriptor reads as empty.
 Result<PreparedData> prepare_fd(int fd, std::string subject, Encoding encoding, std::uint64_t room);
+
+/// Prepares the data of `fd` by reading it like a pipe, as prepare_fd does for inputs of
+/// unknown length.
+Result<PreparedData> prepare_stream(int fd, const std::string& subject, Encoding encoding,
+                                    std::uint64_t room);
 
 /// Opens `path` for reading. Fails (Op::open_input) with the errno.
 Result<int> open_input_file(const std::string& path);

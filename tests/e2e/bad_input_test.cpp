@@ -154,6 +154,9 @@ const std::vector<BadInput> kRows = {
      Scope::private_namespace},
     // Options that conflict or lack their partner.
     {"ReadAsBinaryAndHex", {"read", "@SEG", "--binary", "--hex"}, "--hex"},
+    {"ReadAsHexAndJson", {"read", "@SEG", "--hex", "--json"}, "--hex"},
+    {"ListOfZeroMinSize", {"list", "--min-size", "0"}, "--min-size"},
+    {"ListOfKeyZero", {"list", "--key", "key:0"}, "IPC_PRIVATE"},
     {"WriteWithSizeButNoCreate", {"write", "@SEG", "--size", "10", "hello"}, "--create"},
     {"WriteWithModeButNoCreate", {"write", "@SEG", "--mode", "600", "hello"}, "--create"},
     {"WriteOfDataAndFile", {"write", "@SEG", "hello", "--file", "@FILE"}, "--file"},

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/ipc.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -102,6 +103,35 @@ INSTANTIATE_TEST_SUITE_P(
                     IoCase{"StatAsJson", {"--json", "stat", "@SEG"}},
                     IoCase{"RmDryRun", {"rm", "--dry-run", "@SEG"}}, IoCase{"Help", {"--help"}},
                     IoCase{"CommandHelp", {"read", "--help"}}, IoCase{"Version", {"--version"}}));
+
+// A segment made just now whose id cannot be printed is taken back: nobody could find a
+// private one again, and a keyed one was not there before.
+TEST(FullStdoutOfCreate, RemovesTheSegmentItMade) {
+  const std::uint32_t key = unique_key();
+  RunOptions options;
+  options.stdout_path = "/dev/full";
+  for (const bool json : {false, true}) {
+    std::vector<std::string> args{"create", key_arg(key), "--size", "4K"};
+    if (json) args.push_back("--json");
+    const RunResult result = run_shmtool(args, options);
+    SCOPED_TRACE(joined(args));
+    EXPECT_EQ(result.exit_code, 1) << result.err;
+    EXPECT_EQ(count_lines(result.err), 1) << result.err;
+    const int left = shmget(static_cast<key_t>(key), 0, 0);
+    EXPECT_LT(left, 0) << "the new segment was left behind";
+    if (left >= 0) SegmentGuard::adopt(left);
+  }
+}
+
+TEST(FullStdoutOfCreate, KeepsASegmentThatWasThereBefore) {
+  const std::uint32_t key = unique_key();
+  SegmentGuard existing(static_cast<key_t>(key), 4096);
+  RunOptions options;
+  options.stdout_path = "/dev/full";
+  const RunResult result = run_shmtool({"create", key_arg(key), "--size", "1K"}, options);
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_EQ(shmget(static_cast<key_t>(key), 0, 0), existing.id());
+}
 
 // The reader of a pipe leaves after one byte.
 

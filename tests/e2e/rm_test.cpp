@@ -102,6 +102,8 @@ TEST(Rm, JsonListsRemovedAndFailed) {
   ASSERT_TRUE(j["removed"].is_array());
   ASSERT_EQ(j["removed"].size(), 1U);
   EXPECT_EQ(j["removed"][0]["id"], segment.id());
+  EXPECT_TRUE(j["removed"][0]["rss"].is_number()) << "read before removal, as stat reads it";
+  EXPECT_TRUE(j["removed"][0]["swap"].is_number());
   ASSERT_TRUE(j["failed"].is_array());
   ASSERT_EQ(j["failed"].size(), 1U);
   EXPECT_EQ(j["failed"][0]["segment"], std::to_string(gone));

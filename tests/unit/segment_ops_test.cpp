@@ -134,7 +134,7 @@ TEST(CreateSegment, PassesOnTheKernelsRefusalOfASize) {
 
 TEST(RemoveSegment, RemovesASegmentAndReturnsItAsItWas) {
   SegmentGuard segment(IPC_PRIVATE, 2048, 0640);
-  auto removed = remove_segment(system_kernel(), segment.id());
+  auto removed = remove_segment(system_kernel(), segment.id(), Usage::skip);
   ASSERT_TRUE(removed.ok()) << removed.error().detail;
   EXPECT_FALSE(removed->marked);
   EXPECT_EQ(removed->segment.id, segment.id());
@@ -145,7 +145,7 @@ TEST(RemoveSegment, RemovesASegmentAndReturnsItAsItWas) {
 TEST(RemoveSegment, MarksASegmentThatIsStillAttached) {
   SegmentGuard segment(IPC_PRIVATE, 100);
   Attached attached(segment.id());
-  auto removed = remove_segment(system_kernel(), segment.id());
+  auto removed = remove_segment(system_kernel(), segment.id(), Usage::skip);
   ASSERT_TRUE(removed.ok()) << removed.error().detail;
   EXPECT_TRUE(removed->marked);
   EXPECT_EQ(removed->segment.nattch, 1U);
@@ -156,7 +156,7 @@ TEST(RemoveSegment, MarksASegmentThatIsStillAttached) {
 TEST(RemoveSegment, ReportsNotFoundForAGoneId) {
   int id = -1;
   { id = SegmentGuard(IPC_PRIVATE, 100).id(); }
-  auto removed = remove_segment(system_kernel(), id);
+  auto removed = remove_segment(system_kernel(), id, Usage::skip);
   ASSERT_FALSE(removed.ok());
   EXPECT_EQ(removed.error().kind, ErrorKind::not_found);
   EXPECT_EQ(removed.error().op, Op::remove);

@@ -22,6 +22,8 @@ struct CreateOptions {
   bool noreserve = false;
 };
 
+void print_outcome(CreateOutcome& outcome, Context& context);
+
 int run_create(const CreateOptions& options, Context& context) {
   CreateRequest request;
   request.size = unwrap(parse_size(options.size, "--size"));
@@ -36,6 +38,18 @@ int run_create(const CreateOptions& options, Context& context) {
     request.subject = describe(ref);
   }
   CreateOutcome outcome = unwrap(create_segment(context.kernel, request));
+  try {
+    print_outcome(outcome, context);
+  } catch (const OutputError&) {
+    // Nobody learned the id of a segment made just now (a private one could never be found
+    // again): take it back rather than leak it.
+    if (outcome.created) (void)remove_segment(context.kernel, outcome.segment.id, Usage::skip);
+    throw;
+  }
+  return kSuccess;
+}
+
+void print_outcome(CreateOutcome& outcome, Context& context) {
   if (context.json) {
     // The same object stat prints: rss and swap from /proc/sysvipc/shm (best effort).
     (void)fill_usage(context.kernel, std::span(&outcome.segment, 1));
@@ -45,7 +59,7 @@ int run_create(const CreateOptions& options, Context& context) {
   } else {
     context.out.write(std::to_string(outcome.segment.id) + "\n");
   }
-  return kSuccess;
+  context.out.flush();
 }
 
 }  // namespace

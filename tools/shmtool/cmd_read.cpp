@@ -60,6 +60,9 @@ void write_json_data(Context& context, const SegmentRecord& segment, std::uint64
 }
 
 int run_read(const ReadOptions& options, Context& context) {
+  if (options.hex && context.json) {
+    fail_usage("--hex", "a hex dump is text; with --json the data is UTF-8 or base64 already");
+  }
   if (options.timeout_opt->count() > 0 && !options.wait) {
     fail_usage("--timeout", "goes with --wait");
   }
@@ -97,7 +100,7 @@ int run_read(const ReadOptions& options, Context& context) {
   }
   context.out.flush();
   // Removed only once everything was delivered: a failed write leaves the data in place.
-  if (options.remove) unwrap(remove_segment(context.kernel, segment.id));
+  if (options.remove) unwrap(remove_segment(context.kernel, segment.id, Usage::skip));
   return kSuccess;
 }
 

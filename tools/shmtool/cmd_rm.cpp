@@ -75,6 +75,7 @@ int run_rm(const RmOptions& options, Context& context) {
   ItemFailures failures;
   auto removed = nlohmann::ordered_json::array();
   std::set<int> done;
+  const Usage usage = context.json ? Usage::read : Usage::skip;
   for (const Target& target : targets) {
     if (!target.id.ok()) {
       failures.add(context, target.label, target.id.error());
@@ -83,7 +84,7 @@ int run_rm(const RmOptions& options, Context& context) {
     if (!done.insert(*target.id).second) continue;
     Result<RemoveOutcome> outcome = Error{};
     if (options.dry_run) {
-      auto record = stat_segment(context.kernel, *target.id, Usage::skip);
+      auto record = stat_segment(context.kernel, *target.id, usage);
       if (record.ok()) {
         const bool marked = record->nattch > 0;
         outcome = RemoveOutcome{std::move(*record), marked};
@@ -91,7 +92,7 @@ int run_rm(const RmOptions& options, Context& context) {
         outcome = std::move(record).error();
       }
     } else {
-      outcome = remove_segment(context.kernel, *target.id);
+      outcome = remove_segment(context.kernel, *target.id, usage);
     }
     if (!outcome.ok()) {
       failures.add(context, target.label, outcome.error());

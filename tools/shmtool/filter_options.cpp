@@ -45,7 +45,7 @@ ListFilter build_filter(const FilterArgs& args, NameResolver& names) {
     filter.key = key_as_argument(unwrap(parse_key_ref(args.key)));
   }
   if (args.min_size_opt->count() > 0) {
-    filter.min_size = unwrap(parse_byte_count(args.min_size, "--min-size"));
+    filter.min_size = unwrap(parse_size(args.min_size, "--min-size"));
   }
   filter.orphaned = args.orphaned;
   filter.dest = args.dest;

@@ -166,6 +166,11 @@ int run(int argc, char** argv) {
 }  // namespace
 
 void Context::report(const Error& error) const {
+  // Lines already printed for earlier items come first, as they happened.
+  try {
+    out.flush();
+  } catch (const OutputError&) {
+  }
   std::cerr << format_failure(command, error) << '\n';
 }
 
