@@ -3,6 +3,7 @@
 // on which segment, and with which errno. The library never prints or exits; the front end
 // turns an Error into words and an exit code.
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -45,6 +46,8 @@ struct Error {
   int err = 0;
   std::string subject;
   std::string detail;
+  std::uint64_t size = 0;  // Op::create: the size asked for, to explain a kernel limit
+  bool hugetlb = false;    // Op::create: huge pages were asked for
 };
 
 /// Classifies an errno from a segment operation into an ErrorKind.

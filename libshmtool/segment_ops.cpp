@@ -82,7 +82,12 @@ Result<CreateOutcome> create_segment(ShmKernel& kernel, const CreateRequest& req
     return CreateOutcome{std::move(*record), true};
   }
   const int err = errno;
-  if (err != EEXIST) return Error{kind_of_errno(err), Op::create, err, request.subject, {}};
+  if (err != EEXIST) {
+    Error error{kind_of_errno(err), Op::create, err, request.subject, {}};
+    error.size = request.size;
+    error.hugetlb = request.hugetlb;
+    return error;
+  }
   if (request.exclusive == Exclusive::yes) {
     return Error{ErrorKind::exists, Op::create, err, request.subject, {}};
   }

@@ -26,7 +26,9 @@ RunOptions as_nobody();
 /// Returns the JSON the run printed on stdout; a test failure (and null) when it is not JSON.
 nlohmann::json parse_json(const RunResult& run);
 
-/// Returns `shmtool stat --json ID`; a test failure (and null) when it does not succeed.
+/// Returns the segment object of `shmtool stat --json ID`: stat's output less its "lock" key
+/// (which must be there), so it compares equal to what list and create print. A test failure
+/// (and null) when it does not succeed.
 nlohmann::json stat_json(int id);
 
 /// Returns the entry of `list_output` ({"segments": [...]}) with this id, if any.

@@ -7,6 +7,7 @@
 #include "failure.hpp"
 #include "hexdump.hpp"
 #include "read_data.hpp"
+#include "segment_lock.hpp"
 #include "segment_ops.hpp"
 #include "size_parse.hpp"
 #include "text_encoding.hpp"
@@ -22,6 +23,7 @@ struct ReadOptions {
   bool hex = false;
   bool remove = false;
   bool wait = false;
+  bool lock = false;
   std::string timeout;
   CLI::Option* length_opt = nullptr;
   CLI::Option* timeout_opt = nullptr;
@@ -63,8 +65,8 @@ int run_read(const ReadOptions& options, Context& context) {
   if (options.hex && context.json) {
     fail_usage("--hex", "a hex dump is text; with --json the data is UTF-8 or base64 already");
   }
-  if (options.timeout_opt->count() > 0 && !options.wait) {
-    fail_usage("--timeout", "goes with --wait");
+  if (options.timeout_opt->count() > 0 && !options.wait && !options.lock) {
+    fail_usage("--timeout", "goes with --wait or --lock");
   }
   const SegmentRef ref = unwrap(parse_segment_ref(options.segment));
   if (options.wait && ref.form == RefForm::id) {
@@ -88,6 +90,9 @@ int run_read(const ReadOptions& options, Context& context) {
   } else {
     segment = unwrap(lookup_segment(context.kernel, ref, Usage::skip));
   }
+  // With --lock, the copy to standard output happens while no cooperating writer is copying.
+  std::optional<HeldLock> lock;
+  if (options.lock) lock.emplace(unwrap(take_lock(segment, timeout)));
   const ReadWindow window = unwrap(open_read_window(segment, request));
 
   if (context.json) {
@@ -99,6 +104,7 @@ int run_read(const ReadOptions& options, Context& context) {
     if (!options.binary) context.out.write("\n");
   }
   context.out.flush();
+  lock.reset();
   // Removed only once everything was delivered: a failed write leaves the data in place.
   if (options.remove) unwrap(remove_segment(context.kernel, segment.id, Usage::skip));
   return kSuccess;
@@ -122,9 +128,13 @@ Runner setup_read(CLI::App& app, bool& json) {
   binary->excludes(hex);
   app.add_flag("--rm", options->remove, "Remove the segment after reading it");
   app.add_flag("-w,--wait", options->wait, "Wait for the key to name a segment");
-  options->timeout_opt = app.add_option("-t,--timeout", options->timeout,
-                                        "With --wait: give up after SECONDS (exit 3)")
-                             ->option_text("SECONDS");
+  app.add_flag("-L,--lock", options->lock,
+               "Hold the segment's cooperative lock while copying (see shmtool lock)");
+  options->timeout_opt =
+      app.add_option("-t,--timeout", options->timeout,
+                     "Give up waiting after SECONDS: for the key (--wait, exit 3) and for the "
+                     "lock (--lock, exit 1)")
+          ->option_text("SECONDS");
   add_json_flag(app, json);
   app.footer(
       "Text mode prints the bytes from the offset up to the first NUL (or the end), then a\n"

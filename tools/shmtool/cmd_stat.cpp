@@ -5,6 +5,7 @@
 #include "command.hpp"
 #include "failure.hpp"
 #include "render_json.hpp"
+#include "render_lock.hpp"
 #include "render_table.hpp"
 #include "segment_ops.hpp"
 
@@ -18,10 +19,14 @@ struct StatOptions {
 int run_stat(const StatOptions& options, Context& context) {
   const SegmentRef ref = unwrap(parse_segment_ref(options.segment));
   const SegmentRecord record = unwrap(lookup_segment(context.kernel, ref, Usage::read));
+  const LockReport lock = inspect_lock(record);
   if (context.json) {
-    write_json(context.out, segment_json(record, context.names));
+    auto object = segment_json(record, context.names);
+    object["lock"] = lock_json(record.id, lock);
+    write_json(context.out, object);
   } else {
     context.out.write(render_stat(record, context.names));
+    context.out.write(render_lock_line(record.id, lock));
   }
   return kSuccess;
 }
@@ -35,7 +40,8 @@ Runner setup_stat(CLI::App& app, bool& json) {
   add_json_flag(app, json);
   app.footer(
       "Prints every field IPC_STAT and /proc/sysvipc/shm give, one 'field: value' a line,\n"
-      "or the segment object with --json. Works on segments you may not read.");
+      "or the segment object with --json (plus \"lock\": its cooperative lock, or null).\n"
+      "Works on segments you may not read.");
   return [options](Context& context) { return run_stat(*options, context); };
 }
 

@@ -10,6 +10,7 @@
 #include "failure.hpp"
 #include "key_args.hpp"
 #include "mode_parse.hpp"
+#include "segment_lock.hpp"
 #include "segment_ops.hpp"
 #include "size_parse.hpp"
 #include "write_data.hpp"
@@ -24,12 +25,15 @@ struct WriteOptions {
   std::string offset = "0";
   bool binary = false;
   bool create = false;
+  bool lock = false;
+  std::string timeout;
   std::string size;
   std::string mode = "600";
   CLI::Option* data_opt = nullptr;
   CLI::Option* file_opt = nullptr;
   CLI::Option* size_opt = nullptr;
   CLI::Option* mode_opt = nullptr;
+  CLI::Option* timeout_opt = nullptr;
 };
 
 // Closes a descriptor this command opened.
@@ -85,6 +89,13 @@ int run_write(const WriteOptions& options, Context& context) {
   if (options.create && ref.form == RefForm::id) {
     fail_usage(ref.text, "--create needs a key (0xKEY, key:N or ftok:PATH), not an id");
   }
+  if (options.timeout_opt->count() > 0 && !options.lock) {
+    fail_usage("--timeout", "goes with --lock");
+  }
+  std::optional<std::chrono::milliseconds> lock_timeout;
+  if (options.timeout_opt->count() > 0) {
+    lock_timeout = unwrap(parse_seconds(options.timeout, "--timeout"));
+  }
   const std::uint64_t offset = unwrap(parse_byte_count(options.offset, "--offset"));
   const Encoding encoding = options.binary ? Encoding::binary : Encoding::text;
   std::optional<std::uint64_t> create_size;
@@ -133,7 +144,12 @@ int run_write(const WriteOptions& options, Context& context) {
   if (data->stored_size() > room) {
     fail_does_not_fit(segment, offset, bytes_word(data->stored_size()), encoding);
   }
-  copy_into(segment.id, segment.size, offset, *data);
+  {
+    // Readers that take the lock never see this copy half done.
+    std::optional<HeldLock> lock;
+    if (options.lock) lock.emplace(unwrap(take_lock(segment, lock_timeout)));
+    copy_into(segment.id, segment.size, offset, *data);
+  }
 
   if (context.json) {
     nlohmann::ordered_json result;
@@ -170,6 +186,11 @@ Runner setup_write(CLI::App& app, bool& json) {
       app.add_option("-m,--mode", options->mode, "With --create: permission bits in octal")
           ->option_text("MODE")
           ->default_str("600");
+  app.add_flag("-L,--lock", options->lock,
+               "Hold the segment's cooperative lock while copying (see shmtool lock)");
+  options->timeout_opt = app.add_option("-t,--timeout", options->timeout,
+                                        "With --lock: give up after SECONDS (exit 1)")
+                             ->option_text("SECONDS");
   add_json_flag(app, json);
   app.footer(
       "Text mode (the default) drops one trailing newline of file or stdin data and writes a\n"

@@ -46,6 +46,7 @@ Runner setup_list(CLI::App& app, bool& json);
 Runner setup_rm(CLI::App& app, bool& json);
 Runner setup_chown(CLI::App& app, bool& json);
 Runner setup_chmod(CLI::App& app, bool& json);
+Runner setup_lock(CLI::App& app, bool& json);
 
 /// Adds the --json flag to a subcommand.
 void add_json_flag(CLI::App& app, bool& json);

@@ -1,5 +1,8 @@
 #include "failure.hpp"
 
+#include "human_format.hpp"
+#include "kernel_limits.hpp"
+
 #include <cerrno>
 #include <cstring>
 
@@ -43,21 +46,69 @@ std::string not_found_words(const Error& e) {
   }
 }
 
-std::string system_words(const Error& e) {
-  if (e.op == Op::create) {
-    switch (e.err) {
-      case EINVAL:
-        return "the size is outside the kernel's limits (see kernel.shmmax, or the size of the "
-               "existing segment)";
-      case ENOSPC:
-        return "a kernel limit is reached: too many segments (kernel.shmmni) or too much shared "
-               "memory in all (kernel.shmall)";
-      case ENOMEM:
-        return "not enough memory for a segment of this size";
-      default:
-        break;
+std::string bytes_text(std::uint64_t bytes) {
+  std::string text = std::to_string(bytes) + " bytes";
+  if (bytes >= 1024) text += " (" + format_human_size(bytes) + ")";
+  return text;
+}
+
+std::string huge_page_words(const Error& e) {
+  const HugePageInfo huge = read_huge_page_info();
+  if (e.err == EPERM || e.err == EACCES) {
+    std::string text = "not allowed to use huge pages: that needs CAP_IPC_LOCK";
+    if (huge.shm_group) {
+      text +=
+          " or membership of group " + std::to_string(*huge.shm_group) + " (vm.hugetlb_shm_group)";
     }
+    return text;
   }
+  std::string text = "not enough free huge pages for " + bytes_text(e.size);
+  if (huge.free && huge.total) {
+    text += ": " + std::to_string(*huge.free) + " of " + std::to_string(*huge.total) + " free";
+    if (huge.page_bytes) text += ", " + format_human_size(*huge.page_bytes) + " each";
+  }
+  return text + " (raise vm.nr_hugepages)";
+}
+
+// Which of the kernel's limits refused a new segment, with its value (read now).
+std::string create_limit_words(const Error& e) {
+  if (e.hugetlb && (e.err == ENOMEM || e.err == EPERM || e.err == EACCES)) {
+    return huge_page_words(e);
+  }
+  const ShmLimits limits = read_shm_limits();
+  switch (e.err) {
+    case EINVAL:
+      if (limits.shmmax && e.size > *limits.shmmax) {
+        return "size " + bytes_text(e.size) +
+               " exceeds kernel.shmmax, the largest segment: " + bytes_text(*limits.shmmax);
+      }
+      return "the kernel refused size " + bytes_text(e.size);
+    case ENOSPC: {
+      if (limits.shmmni && limits.used_segments && *limits.used_segments >= *limits.shmmni) {
+        return "all " + std::to_string(*limits.shmmni) +
+               " segments that kernel.shmmni allows are in use";
+      }
+      if (limits.shmall) {
+        const std::uint64_t pages = (e.size + limits.page_size - 1) / limits.page_size;
+        std::string text = "kernel.shmall, the total of all segments, is " +
+                           std::to_string(*limits.shmall) + " pages";
+        if (limits.used_pages) {
+          text += "; " + std::to_string(*limits.used_pages) + " are in use and this needs " +
+                  std::to_string(pages) + " more";
+        }
+        return text;
+      }
+      return "a kernel limit on segments (kernel.shmmni or kernel.shmall) is reached";
+    }
+    case ENOMEM:
+      return "not enough memory for " + bytes_text(e.size);
+    default:
+      return strerror_text(e.err);
+  }
+}
+
+std::string system_words(const Error& e) {
+  if (e.op == Op::create && e.err != 0) return create_limit_words(e);
   if (e.op == Op::ftok) return "cannot make a key: " + strerror_text(e.err);
   if (e.op == Op::open_input) return "cannot open: " + strerror_text(e.err);
   if (e.op == Op::read_input) return "cannot read: " + strerror_text(e.err);
@@ -82,6 +133,9 @@ int exit_code_for(const Error& error) {
 
 std::string explain(const Error& e) {
   if (!e.detail.empty()) return e.detail;
+  if (e.op == Op::create && e.hugetlb && e.kind == ErrorKind::permission) {
+    return huge_page_words(e);
+  }
   switch (e.kind) {
     case ErrorKind::not_found:
       return not_found_words(e);

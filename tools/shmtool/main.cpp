@@ -20,7 +20,7 @@
 namespace shmtool::cli {
 namespace {
 
-constexpr std::array<CommandEntry, 8> kCommands{{
+constexpr std::array<CommandEntry, 9> kCommands{{
     {"create", "Create a segment (or report the one its key names)", setup_create},
     {"write", "Write text or bytes into a segment", setup_write},
     {"read", "Print a segment's contents (text, bytes, hex or JSON)", setup_read},
@@ -29,6 +29,7 @@ constexpr std::array<CommandEntry, 8> kCommands{{
     {"rm", "Remove segments", setup_rm},
     {"chown", "Change a segment's owner and/or group", setup_chown},
     {"chmod", "Change a segment's permission bits", setup_chmod},
+    {"lock", "Run a command while holding a segment's cooperative lock", setup_lock},
 }};
 
 constexpr const char* kFooter = R"(SEGMENT is one of:

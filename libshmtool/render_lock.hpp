@@ -1,0 +1,24 @@
+#pragma once
+// How `stat` shows a segment's cooperative lock (segment_lock.hpp), as text and as JSON.
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "result.hpp"
+#include "segment_lock.hpp"
+
+namespace shmtool {
+
+/// What inspect_lock said: a lock, no lock yet, or an Error (it exists but cannot be read).
+using LockReport = Result<std::optional<LockState>>;
+
+/// Returns stat's "lock:" line for segment `id`, e.g. "lock:    free (key 0xffd5ffd9, semid 3,
+/// last pid 4702)"; ends in '\n'.
+std::string render_lock_line(int id, const LockReport& report);
+
+/// Returns null when there is no lock; else {"key", "key_hex", "semid", "held", "waiting",
+/// "last_pid"}, the last three null when the lock cannot be read.
+nlohmann::ordered_json lock_json(int id, const LockReport& report);
+
+}  // namespace shmtool
