@@ -3,15 +3,16 @@
 # and --file, and the ids and keys of live segments.
 
 _shmtool_columns="KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP"
-_shmtool_commands="create write read stat list rm chown chmod"
+_shmtool_commands="create write read stat list rm chown chmod lock"
 _shmtool_filters="--owner --creator --key --orphaned --dest --min-size"
 
 # Options of each subcommand.
 _shmtool_options() {
     case $1 in
         create) echo "-s --size -m --mode -x --exclusive --hugetlb --noreserve --json -h --help" ;;
-        write) echo "-f --file -O --offset -B --binary -c --create -s --size -m --mode --json -h --help" ;;
-        read) echo "-O --offset -l --length -B --binary -x --hex --rm -w --wait -t --timeout --json -h --help" ;;
+        write) echo "-f --file -O --offset -B --binary -c --create -s --size -m --mode -L --lock -t --timeout --json -h --help" ;;
+        read) echo "-O --offset -l --length -B --binary -x --hex --rm -w --wait -L --lock -t --timeout --json -h --help" ;;
+        lock) echo "-t --timeout -h --help" ;;
         stat | chown | chmod) echo "--json -h --help" ;;
         list) echo "-o --output --sort -r --reverse -n --noheadings --raw -b --bytes $_shmtool_filters --json -h --help" ;;
         rm) echo "-a --all --dry-run $_shmtool_filters --json -h --help" ;;
@@ -147,10 +148,24 @@ _shmtool() {
             ((positionals >= 1)) && return
             ;;
         list) return ;;
+        lock)
+            # After SEGMENT (and --), a command and its arguments.
+            if ((positionals >= 1)); then
+                local j
+                for ((j = 1; j < cword; j++)); do
+                    if [[ ${words[j]} == -- ]]; then
+                        _command_offset $((j + 1))
+                        return
+                    fi
+                done
+                COMPREPLY=($(compgen -W "--" -- "$cur"))
+                return
+            fi
+            ;;
     esac
     case $command in
         create) ((positionals == 0)) && _shmtool_complete_segment "$shmtool" "$cur" keys ;;
-        write | read | stat | rm | chown | chmod) _shmtool_complete_segment "$shmtool" "$cur" ;;
+        write | read | stat | rm | chown | chmod | lock) _shmtool_complete_segment "$shmtool" "$cur" ;;
     esac
 }
 complete -F _shmtool shmtool

@@ -1,7 +1,7 @@
 # fish completion for shmtool: subcommands, options, column names, users and groups, files after
 # ftok: and --file, and live segment ids and keys described by key, size and owner.
 
-set -l __shmtool_commands create write read stat list rm chown chmod
+set -l __shmtool_commands create write read stat list rm chown chmod lock
 
 # Live segments: each id (described by its key; not with argument "keys") and each key
 # (described by its id); after ftok:, files.
@@ -85,6 +85,7 @@ complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a 
 complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a rm -d 'Remove segments'
 complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a chown -d "Change a segment's owner and/or group"
 complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a chmod -d "Change a segment's permission bits"
+complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a lock -d "Run a command holding a segment's lock"
 
 # Every subcommand.
 complete -c shmtool -n "__fish_seen_subcommand_from $__shmtool_commands" -l json -d 'Print JSON instead of text'
@@ -105,6 +106,8 @@ complete -c shmtool -n '__fish_seen_subcommand_from write' -s B -l binary -d 'Wr
 complete -c shmtool -n '__fish_seen_subcommand_from write' -s c -l create -d 'Create the segment if the key names none'
 complete -c shmtool -n '__fish_seen_subcommand_from write' -s s -l size -x -d 'With --create: size'
 complete -c shmtool -n '__fish_seen_subcommand_from write' -s m -l mode -x -d 'With --create: mode'
+complete -c shmtool -n '__fish_seen_subcommand_from write' -s L -l lock -d "Hold the segment's lock while copying"
+complete -c shmtool -n '__fish_seen_subcommand_from write' -s t -l timeout -x -d 'With --lock: give up after SECONDS'
 complete -c shmtool -n '__shmtool_positional_is write 0' -a '(__shmtool_segments)'
 
 # read
@@ -114,7 +117,8 @@ complete -c shmtool -n '__fish_seen_subcommand_from read' -s B -l binary -d 'The
 complete -c shmtool -n '__fish_seen_subcommand_from read' -s x -l hex -d 'A hex dump'
 complete -c shmtool -n '__fish_seen_subcommand_from read' -l rm -d 'Remove the segment after reading it'
 complete -c shmtool -n '__fish_seen_subcommand_from read' -s w -l wait -d 'Wait for the key to name a segment'
-complete -c shmtool -n '__fish_seen_subcommand_from read' -s t -l timeout -x -d 'With --wait: give up after SECONDS'
+complete -c shmtool -n '__fish_seen_subcommand_from read' -s L -l lock -d "Hold the segment's lock while copying"
+complete -c shmtool -n '__fish_seen_subcommand_from read' -s t -l timeout -x -d 'Give up waiting after SECONDS'
 complete -c shmtool -n '__shmtool_positional_is read 0' -a '(__shmtool_segments)'
 
 # stat
@@ -140,6 +144,10 @@ complete -c shmtool -n '__fish_seen_subcommand_from list' -s b -l bytes -d 'Size
 complete -c shmtool -n '__fish_seen_subcommand_from rm' -s a -l all -d 'Remove every segment the filters match'
 complete -c shmtool -n '__fish_seen_subcommand_from rm' -l dry-run -d 'Say what would be removed'
 complete -c shmtool -n '__fish_seen_subcommand_from rm' -a '(__shmtool_segments)'
+
+# lock: SEGMENT, then -- and a command
+complete -c shmtool -n '__fish_seen_subcommand_from lock' -s t -l timeout -x -d 'Give up after SECONDS'
+complete -c shmtool -n '__shmtool_positional_is lock 0' -a '(__shmtool_segments)'
 
 # chown, chmod
 complete -c shmtool -n '__shmtool_positional_is chown 0' -a '(__shmtool_owner)'

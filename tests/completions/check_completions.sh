@@ -54,7 +54,8 @@ expect() {
   done
 }
 
-long_options() { grep -oE -- '--[a-z][a-z-]*' | sort -u; }
+# The long options of a --help text: the first field of each option line, not the prose.
+long_options() { awk '/^  +-/ {print $1}' | grep -oE -- '--[a-z][a-z-]*' | sort -u; }
 subcommands=$("$shmtool" --help | awk '/^Subcommands:/ {on=1; next} on && /^  [a-z]/ {print $1} on && /^$/ {on=0}')
 columns=$("$shmtool" list --help | awk '/^Columns/ {on=1; next} on && /^  [A-Z]/ {print $1} on && !/^  / {on=0}')
 [ -n "$subcommands" ] && [ -n "$columns" ] || { echo "cannot read --help" >&2; exit 1; }

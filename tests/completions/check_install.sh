@@ -18,7 +18,7 @@ expected=(
   share/fish/vendor_completions.d/shmtool.fish
 )
 for page in shmtool shmtool-create shmtool-write shmtool-read shmtool-stat shmtool-list \
-  shmtool-rm shmtool-chown shmtool-chmod; do
+  shmtool-rm shmtool-chown shmtool-chmod shmtool-lock; do
   expected+=("share/man/man1/$page.1")
 done
 for file in "${expected[@]}"; do

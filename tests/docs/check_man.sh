@@ -15,7 +15,8 @@ for page in "$mandir"/*.1; do
   lexgrog "$page" >/dev/null 2>&1 || fail "$(basename "$page"): lexgrog cannot parse NAME"
 done
 
-long_options() { grep -oE -- '--[a-z][a-z-]*' | sort -u; }
+# The long options of a --help text: the first field of each option line, not the prose.
+long_options() { awk '/^  +-/ {print $1}' | grep -oE -- '--[a-z][a-z-]*' | sort -u; }
 subcommands=$("$shmtool" --help | awk '/^Subcommands:/ {on=1; next} on && /^  [a-z]/ {print $1} on && /^$/ {on=0}')
 [ -n "$subcommands" ] || fail "no subcommands found in 'shmtool --help'"
 
