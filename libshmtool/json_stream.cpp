@@ -135,12 +135,25 @@ void append_segment_json(std::string& out, const SegmentRecord& s, NameResolver&
 
 void append_segment_list_json(std::string& out, std::span<const SegmentRecord> segments,
                               NameResolver& names) {
-  out += "{\"segments\":[";
+  write_segment_list_json(segments, names, [&out](std::string_view piece) { out += piece; });
+}
+
+void write_segment_list_json(std::span<const SegmentRecord> segments, NameResolver& names,
+                             const JsonSink& sink) {
+  constexpr std::size_t kPiece = 1 << 16;
+  std::string piece;
+  piece.reserve(kPiece + 1024);
+  piece += "{\"segments\":[";
   for (std::size_t i = 0; i < segments.size(); ++i) {
-    if (i > 0) out += ',';
-    append_segment_json(out, segments[i], names);
+    if (i > 0) piece += ',';
+    append_segment_json(piece, segments[i], names);
+    if (piece.size() >= kPiece) {
+      sink(piece);
+      piece.clear();
+    }
   }
-  out += "]}\n";
+  piece += "]}\n";
+  sink(piece);
 }
 
 }  // namespace shmtool

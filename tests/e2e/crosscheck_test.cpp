@@ -89,7 +89,7 @@ TEST_F(CrossCheck, StatAgreesWithProcSysvipcShm) {
 }
 
 TEST_F(CrossCheck, ListAgreesWithProcSysvipcShm) {
-  const RunResult run = run_shmtool({"list", "--json"});
+  const RunResult run = run_shmtool({"list", "--json", "-o", "+RSS,SWAP"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const auto list = parse_json(run);
   const auto proc = read_proc_shm();

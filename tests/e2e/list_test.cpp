@@ -75,7 +75,15 @@ TEST(List, JsonContainsOurSegmentsWithTheirFields) {
   EXPECT_EQ((*entry)["size"], 3000);
   EXPECT_EQ((*entry)["mode"], 0640);
   EXPECT_EQ((*entry)["cpid"], getpid());
-  EXPECT_EQ(*entry, stat_json(keyed.id()));
+  // rss and swap cost a walk of /proc/sysvipc/shm: read only when -o asks for them.
+  EXPECT_TRUE((*entry)["rss"].is_null());
+  EXPECT_TRUE((*entry)["swap"].is_null());
+  const RunResult with_usage = run_shmtool({"list", "--json", "-o", "+RSS,SWAP"});
+  ASSERT_EQ(with_usage.exit_code, 0) << with_usage.err;
+  const auto full_entry = find_segment(parse_json(with_usage), keyed.id());
+  ASSERT_TRUE(full_entry.has_value());
+  EXPECT_TRUE((*full_entry)["rss"].is_number());
+  EXPECT_EQ(*full_entry, stat_json(keyed.id()));
   const auto other = find_segment(list, private_one.id());
   ASSERT_TRUE(other.has_value());
   EXPECT_EQ((*other)["key"], 0);

@@ -7,8 +7,8 @@
 #include "command.hpp"
 #include "failure.hpp"
 #include "filter_options.hpp"
+#include "json_stream.hpp"
 #include "list_filter.hpp"
-#include "render_json.hpp"
 #include "render_table.hpp"
 #include "segment_table.hpp"
 
@@ -37,7 +37,10 @@ std::string column_help() {
   text += "Defaults: ";
   for (const Column* c : default_columns())
     text += std::string(c->name) + " ";
-  text += "\nWith --json: {\"segments\": [OBJECT, ...]}, every field of each segment.";
+  text +=
+      "\nWith --json: {\"segments\": [OBJECT, ...]}, every field of each segment; rss and swap\n"
+      "are read (from /proc/sysvipc/shm, slow with many segments) only when -o names RSS or\n"
+      "SWAP, and are null otherwise.";
   return text;
 }
 
@@ -48,8 +51,9 @@ int run_list(const ListOptions& options, Context& context) {
   if (options.sort_opt->count() > 0) sort_by = unwrap(parse_sort_column(options.sort));
   const ListFilter filter = build_filter(options.filters, context.names);
 
+  // rss and swap are only in /proc/sysvipc/shm, whose kernel-side walk costs several times the
+  // listing itself: read it when RSS or SWAP is shown or sorted by, in the table or JSON.
   const bool wants_usage =
-      context.json ||
       std::any_of(columns.begin(), columns.end(), [](const Column* c) { return c->needs_usage; }) ||
       (sort_by != nullptr && sort_by->needs_usage);
   SegmentTable table =
@@ -64,7 +68,8 @@ int run_list(const ListOptions& options, Context& context) {
   }
 
   if (context.json) {
-    write_json(context.out, segment_list_json(segments, context.names));
+    write_segment_list_json(segments, context.names,
+                            [&context](std::string_view piece) { context.out.write(piece); });
     return kSuccess;
   }
   TableOptions layout;
