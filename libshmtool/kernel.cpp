@@ -30,9 +30,18 @@ class SystemKernel final : public ShmKernel {
   }
 
   Result<std::string> proc_table() override {
+    std::string text;
+    auto status = scan_proc_table([&text](std::string_view piece) {
+      text += piece;
+      return false;
+    });
+    if (!status.ok()) return status.error();
+    return text;
+  }
+
+  Status scan_proc_table(const std::function<bool(std::string_view)>& consume) override {
     const int fd = open(kProcShm, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return errno_error(Op::enumerate, errno, kProcShm);
-    std::string text;
     char buffer[65536];
     for (;;) {
       const ssize_t n = read(fd, buffer, sizeof buffer);
@@ -42,11 +51,10 @@ class SystemKernel final : public ShmKernel {
         close(fd);
         return errno_error(Op::enumerate, err, kProcShm);
       }
-      if (n == 0) break;
-      text.append(buffer, static_cast<std::size_t>(n));
+      if (n == 0 || consume(std::string_view(buffer, static_cast<std::size_t>(n)))) break;
     }
     close(fd);
-    return text;
+    return Done{};
   }
 };
 

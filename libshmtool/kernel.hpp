@@ -4,7 +4,9 @@
 
 #include <sys/shm.h>
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "result.hpp"
 
@@ -27,6 +29,15 @@ class ShmKernel {
   virtual int stat_id(int id, struct shmid_ds& ds) = 0;
   /// The text of /proc/sysvipc/shm, or an Error (Op::enumerate) when it cannot be read.
   virtual Result<std::string> proc_table() = 0;
+  /// Hands the text of /proc/sysvipc/shm to `consume` in pieces, and stops reading as soon as
+  /// it returns true (the kernel builds each line on demand, at a cost). By default, one piece
+  /// from proc_table().
+  virtual Status scan_proc_table(const std::function<bool(std::string_view piece)>& consume) {
+    auto text = proc_table();
+    if (!text.ok()) return text.error();
+    consume(*text);
+    return Done{};
+  }
 };
 
 /// Returns the real kernel.

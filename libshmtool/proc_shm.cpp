@@ -129,34 +129,137 @@ bool apply(Field field, std::string_view word, SegmentRecord& r) {
 
 }  // namespace
 
-Result<std::vector<SegmentRecord>> parse_proc_shm(std::string_view text) {
-  const auto header_end = text.find('\n');
-  const std::vector<std::string_view> header = split_words(text.substr(0, header_end));
+namespace {
+
+struct Header {
   std::vector<Field> fields;
+  std::size_t id_column = 0;
+  std::size_t body = 0;  // offset of the first line after the header
+};
+
+Result<Header> parse_header(std::string_view text) {
+  const auto header_end = text.find('\n');
+  Header header;
   bool has_id = false;
-  for (std::string_view name : header) {
-    fields.push_back(field_named(name));
-    has_id = has_id || fields.back() == Field::shmid;
+  for (std::string_view name : split_words(text.substr(0, header_end))) {
+    header.fields.push_back(field_named(name));
+    if (header.fields.back() == Field::shmid) {
+      has_id = true;
+      header.id_column = header.fields.size() - 1;
+    }
   }
   if (!has_id) {
     return Error{ErrorKind::system, Op::enumerate, 0, "/proc/sysvipc/shm",
                  "unexpected format (no shmid column)"};
   }
+  header.body = header_end == std::string_view::npos ? text.size() : header_end + 1;
+  return header;
+}
+
+std::optional<SegmentRecord> parse_line(const Header& header, std::string_view line) {
+  const std::vector<std::string_view> words = split_words(line);
+  if (words.size() != header.fields.size()) return std::nullopt;
+  SegmentRecord record;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (!apply(header.fields[i], words[i], record)) return std::nullopt;
+  }
+  return record;
+}
+
+// The n-th blank-separated word of `line`, without splitting the rest.
+std::string_view nth_word(std::string_view line, std::size_t n) {
+  std::size_t pos = 0;
+  for (std::size_t i = 0;; ++i) {
+    while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t'))
+      ++pos;
+    const std::size_t start = pos;
+    while (pos < line.size() && line[pos] != ' ' && line[pos] != '\t')
+      ++pos;
+    if (i == n || pos == start) return line.substr(start, pos - start);
+  }
+}
+
+}  // namespace
+
+Result<std::vector<SegmentRecord>> parse_proc_shm(std::string_view text) {
+  auto header = parse_header(text);
+  if (!header.ok()) return header.error();
   std::vector<SegmentRecord> records;
-  std::size_t pos = header_end == std::string_view::npos ? text.size() : header_end + 1;
+  std::size_t pos = header->body;
   while (pos < text.size()) {
     auto end = text.find('\n', pos);
     if (end == std::string_view::npos) end = text.size();
-    const std::vector<std::string_view> words = split_words(text.substr(pos, end - pos));
+    if (auto record = parse_line(*header, text.substr(pos, end - pos))) records.push_back(*record);
     pos = end + 1;
-    if (words.size() != fields.size()) continue;
-    SegmentRecord record;
-    bool good = true;
-    for (std::size_t i = 0; i < words.size() && good; ++i)
-      good = apply(fields[i], words[i], record);
-    if (good) records.push_back(record);
   }
   return records;
+}
+
+bool ProcShmFinder::take_line(std::string_view line) {
+  if (!have_header_) {
+    header_ = std::string(line) + "\n";
+    have_header_ = true;
+    auto header = parse_header(header_);
+    if (!header.ok()) return true;
+    id_column_ = header->id_column;
+    wanted_ = std::to_string(id_);
+    return false;
+  }
+  // Only the line whose id column matches is parsed in full.
+  if (nth_word(line, id_column_) != wanted_) return false;
+  auto found = find_in_proc_shm(header_ + std::string(line) + "\n", id_);
+  if (found.ok() && *found) {
+    found_ = *found;
+    return true;
+  }
+  return false;
+}
+
+bool ProcShmFinder::feed(std::string_view piece) {
+  while (!done_ && !piece.empty()) {
+    const auto newline = piece.find('\n');
+    if (newline == std::string_view::npos) {
+      pending_ += piece;
+      break;
+    }
+    std::string_view line = piece.substr(0, newline);
+    std::string joined;
+    if (!pending_.empty()) {
+      joined = pending_ + std::string(line);
+      pending_.clear();
+      line = joined;
+    }
+    done_ = take_line(line);
+    piece.remove_prefix(newline + 1);
+  }
+  return done_;
+}
+
+Result<std::optional<SegmentRecord>> ProcShmFinder::result() {
+  if (!done_ && !pending_.empty()) {
+    done_ = take_line(pending_);
+    pending_.clear();
+  }
+  if (!have_header_) return find_in_proc_shm("", id_);
+  if (found_) return found_;
+  return find_in_proc_shm(header_, id_);
+}
+
+Result<std::optional<SegmentRecord>> find_in_proc_shm(std::string_view text, int id) {
+  auto header = parse_header(text);
+  if (!header.ok()) return header.error();
+  const std::string wanted = std::to_string(id);
+  std::size_t pos = header->body;
+  while (pos < text.size()) {
+    auto end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(pos, end - pos);
+    if (nth_word(line, header->id_column) == wanted) {
+      if (auto record = parse_line(*header, line)) return std::optional<SegmentRecord>(*record);
+    }
+    pos = end + 1;
+  }
+  return std::optional<SegmentRecord>{};
 }
 
 }  // namespace shmtool

@@ -11,16 +11,12 @@
 namespace shmtool {
 namespace {
 
-void append_padded(std::string& out, const std::string& text, std::size_t width, Align align,
+void append_padded(std::string& out, std::string_view text, std::size_t width, Align align,
                    bool last) {
   const std::size_t pad = width > text.size() ? width - text.size() : 0;
   if (align == Align::right) out.append(pad, ' ');
   out += text;
   if (align == Align::left && !last) out.append(pad, ' ');
-}
-
-std::string raw_field(std::string text) {
-  return text.empty() ? "-" : text;
 }
 
 std::string id_with_name(const std::optional<std::string>& name, unsigned id,
@@ -48,43 +44,50 @@ std::string render_table(std::span<const SegmentRecord> segments,
   const bool raw = options.layout == Layout::raw;
   CellContext context{names, raw ? SizeStyle::bytes : options.sizes,
                       raw ? TimeStyle::packed : TimeStyle::local};
-  std::vector<std::vector<std::string>> rows;
-  rows.reserve(segments.size() + 1);
-  if (options.headings == Headings::show) {
-    auto& heading = rows.emplace_back();
-    for (const Column* c : columns)
-      heading.emplace_back(c->name);
+  const bool headings = options.headings == Headings::show;
+  // Every cell's text in one buffer, found by its end offset: no allocation per cell or row
+  // (list renders thousands of rows).
+  std::string cells;
+  std::vector<std::size_t> ends;
+  cells.reserve((segments.size() + 1) * columns.size() * 8);
+  ends.reserve((segments.size() + 1) * columns.size());
+  if (headings) {
+    for (const Column* c : columns) {
+      cells += c->name;
+      ends.push_back(cells.size());
+    }
   }
   for (const SegmentRecord& segment : segments) {
-    auto& row = rows.emplace_back();
-    row.reserve(columns.size());
     for (const Column* c : columns) {
-      row.push_back(raw ? raw_field(c->text(segment, context)) : c->text(segment, context));
+      const std::string text = c->text(segment, context);
+      cells += raw && text.empty() ? std::string_view("-") : std::string_view(text);
+      ends.push_back(cells.size());
+    }
+  }
+  const std::size_t rows = columns.empty() ? 0 : ends.size() / columns.size();
+  auto cell = [&](std::size_t row, std::size_t column) {
+    const std::size_t index = row * columns.size() + column;
+    const std::size_t begin = index == 0 ? 0 : ends[index - 1];
+    return std::string_view(cells).substr(begin, ends[index] - begin);
+  };
+  std::vector<std::size_t> widths(columns.size(), 0);
+  if (!raw) {
+    for (std::size_t row = 0; row < rows; ++row) {
+      for (std::size_t i = 0; i < columns.size(); ++i) {
+        widths[i] = std::max(widths[i], cell(row, i).size());
+      }
     }
   }
   std::string out;
-  if (raw) {
-    for (const auto& row : rows) {
-      for (std::size_t i = 0; i < row.size(); ++i) {
-        if (i > 0) out += ' ';
-        out += row[i];
-      }
-      out += '\n';
-    }
-    return out;
-  }
-  std::vector<std::size_t> widths(columns.size(), 0);
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i)
-      widths[i] = std::max(widths[i], row[i].size());
-  }
-  for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) {
+  out.reserve(cells.size() + rows * (columns.size() + 1) * 4);
+  for (std::size_t row = 0; row < rows; ++row) {
+    const std::size_t line_start = out.size();
+    for (std::size_t i = 0; i < columns.size(); ++i) {
       if (i > 0) out += ' ';
-      append_padded(out, row[i], widths[i], columns[i]->align, i + 1 == row.size());
+      append_padded(out, cell(row, i), widths[i], columns[i]->align, i + 1 == columns.size());
     }
     // An empty last cell (STATUS, say) would leave its separator and padding at the line's end.
-    while (!out.empty() && out.back() == ' ')
+    while (out.size() > line_start && out.back() == ' ')
       out.pop_back();
     out += '\n';
   }

@@ -23,6 +23,7 @@ Result<SegmentTable> list_from_proc(ShmKernel& kernel) {
 
 // Walks the indexes; returns false when a segment exists that neither call may read.
 bool list_by_index(ShmKernel& kernel, int max_index, SegmentTable& table) {
+  table.segments.reserve(static_cast<std::size_t>(max_index) + 1);
   bool stat_any_works = false;
   bool stat_any_refused = false;
   for (int index = 0; index <= max_index; ++index) {
@@ -103,6 +104,20 @@ Result<SegmentRecord> stat_segment(ShmKernel& kernel, int id, Usage usage) {
 }
 
 Status fill_usage(ShmKernel& kernel, std::span<SegmentRecord> segments) {
+  if (segments.size() == 1) {
+    // One segment: read only as far as its line, as ipcs -i does.
+    ProcShmFinder finder(segments[0].id);
+    auto scanned =
+        kernel.scan_proc_table([&finder](std::string_view piece) { return finder.feed(piece); });
+    if (!scanned.ok()) return scanned.error();
+    auto found = finder.result();
+    if (!found.ok()) return found.error();
+    if (*found) {
+      segments[0].rss = (*found)->rss;
+      segments[0].swap = (*found)->swap;
+    }
+    return Done{};
+  }
   auto text = kernel.proc_table();
   if (!text.ok()) return text.error();
   auto records = parse_proc_shm(*text);

@@ -17,17 +17,18 @@ zpty -w shell "compadd() {
   builtin compadd \"\$@\"
 }"
 zpty -w shell "__no_list() { compstate[list]=''; compstate[insert]='' }; comppostfuncs=(__no_list)"
-# Wait until the shell has read all of the above, so the TAB reaches zle, not typeahead.
+# Wait (up to 30 s on a loaded machine) until the shell has read all of the above, so the
+# TAB reaches zle, not typeahead.
 local ready=$(mktemp -u) i
 zpty -w shell "touch ${(q)ready}"
-for i in {1..100}; do
+for i in {1..600}; do
   [[ -e $ready ]] && break
   sleep 0.05
 done
 rm -f $ready
 zpty -w -n shell "$line"$'\t'
 zpty -w shell $'\C-u'"touch ${(q)done}"
-for i in {1..200}; do
+for i in {1..1200}; do
   [[ -e $done ]] && break
   sleep 0.05
 done

@@ -47,3 +47,14 @@ set(_shmtool_saved_emulator "${CMAKE_CROSSCOMPILING_EMULATOR}")
 set(CMAKE_CROSSCOMPILING_EMULATOR ${SHMTOOL_UNSHARE} --ipc)
 shmtool_functional_test(namespace_test ${CMAKE_CURRENT_LIST_DIR}/namespace_test.cpp)
 set(CMAKE_CROSSCOMPILING_EMULATOR "${_shmtool_saved_emulator}")
+
+# The cooperative lock (lock, write --lock, read --lock): shares the IPC namespace, unique ids.
+shmtool_functional_test(lock_test ${CMAKE_CURRENT_LIST_DIR}/lock_test.cpp)
+
+# Kernel limits (lowered with /proc/sys/kernel/shm*) and segments made and removed as fast as a
+# thread can: each test gets a private IPC namespace, like namespace_test above, and refuses to
+# run in a shared one.
+set(CMAKE_CROSSCOMPILING_EMULATOR ${SHMTOOL_UNSHARE} --ipc)
+shmtool_functional_test(limits_test ${CMAKE_CURRENT_LIST_DIR}/limits_test.cpp)
+shmtool_functional_test(races_test ${CMAKE_CURRENT_LIST_DIR}/races_test.cpp)
+set(CMAKE_CROSSCOMPILING_EMULATOR "${_shmtool_saved_emulator}")

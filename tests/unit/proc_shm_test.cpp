@@ -193,3 +193,112 @@ TEST(ParseProcShm, TreatsAForeignHeaderAsAnError) {
 
 }  // namespace
 }  // namespace shmtool
+
+namespace shmtool {
+namespace {
+
+std::string three_lines() {
+  return std::string(kHeader) + std::string(kPlainLine) + std::string(kNegativeKeyLine) +
+         std::string(kDestLine);
+}
+
+TEST(FindInProcShm, FindsEachLineAsTheFullParseReadsIt) {
+  const std::string text = three_lines();
+  const auto all = parse_proc_shm(text);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3U);
+  for (const SegmentRecord& expected : *all) {
+    const auto found = find_in_proc_shm(text, expected.id);
+    ASSERT_TRUE(found.ok());
+    ASSERT_TRUE(found->has_value()) << "id " << expected.id;
+    EXPECT_EQ((*found)->id, expected.id);
+    EXPECT_EQ((*found)->key, expected.key);
+    EXPECT_EQ((*found)->size, expected.size);
+    EXPECT_EQ((*found)->rss, expected.rss);
+    EXPECT_EQ((*found)->swap, expected.swap);
+    EXPECT_EQ((*found)->dest, expected.dest);
+  }
+}
+
+TEST(FindInProcShm, SaysNothingOfAnIdItDoesNotList) {
+  const auto found = find_in_proc_shm(three_lines(), 424242);
+  ASSERT_TRUE(found.ok());
+  EXPECT_FALSE(found->has_value());
+}
+
+TEST(FindInProcShm, MatchesTheWholeIdNotAPrefixOrAnotherColumn) {
+  // A line whose key, size or pid equals the id asked for is not that segment.
+  const std::string text = std::string(kHeader) + "7 70 600 7 7 7 0 0 0 0 0 0 0 1 4096 0\n" +
+                           "70 7 600 4096 1 1 0 0 0 0 0 0 0 1 8192 0\n";
+  const auto found = find_in_proc_shm(text, 7);
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->key, 70U);
+  EXPECT_EQ((*found)->rss, 8192U);
+}
+
+TEST(FindInProcShm, RefusesAForeignHeader) {
+  EXPECT_FALSE(find_in_proc_shm("a b c\n1 2 3\n", 2).ok());
+}
+
+}  // namespace
+}  // namespace shmtool
+
+namespace shmtool {
+namespace {
+
+// Feeds `text` to a finder in pieces of `size` bytes; returns its result and how much it took.
+std::pair<Result<std::optional<SegmentRecord>>, std::size_t> find_in_pieces(std::string_view text,
+                                                                            int id,
+                                                                            std::size_t size) {
+  ProcShmFinder finder(id);
+  std::size_t fed = 0;
+  while (fed < text.size()) {
+    const std::string_view piece = text.substr(fed, size);
+    fed += piece.size();
+    if (finder.feed(piece)) break;
+  }
+  return {finder.result(), fed};
+}
+
+TEST(ProcShmFinder, AgreesWithTheWholeTextForAnyPieceSize) {
+  const std::string text = three_lines();
+  for (int id : {32773, 32774, 7, 424242}) {
+    const auto whole = find_in_proc_shm(text, id);
+    ASSERT_TRUE(whole.ok());
+    for (std::size_t size : {1UL, 2UL, 7UL, 64UL, 100000UL}) {
+      SCOPED_TRACE("id " + std::to_string(id) + ", pieces of " + std::to_string(size));
+      const auto [found, fed] = find_in_pieces(text, id, size);
+      ASSERT_TRUE(found.ok());
+      ASSERT_EQ(found->has_value(), whole->has_value());
+      if (*found) {
+        EXPECT_EQ((*found)->key, (**whole).key);
+        EXPECT_EQ((*found)->rss, (**whole).rss);
+      }
+    }
+  }
+}
+
+TEST(ProcShmFinder, StopsReadingAtTheLineItWants) {
+  const std::string text = three_lines();
+  const auto [found, fed] = find_in_pieces(text, 32773, 1);  // the first segment line
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ(fed, kHeader.size() + kPlainLine.size());
+}
+
+TEST(ProcShmFinder, FindsALastLineWithoutANewline) {
+  std::string text = three_lines();
+  text.pop_back();
+  const auto [found, fed] = find_in_pieces(text, 7, 5);
+  ASSERT_TRUE(found.ok());
+  EXPECT_TRUE(found->has_value());
+}
+
+TEST(ProcShmFinder, RefusesAForeignHeaderAtOnce) {
+  const auto [found, fed] = find_in_pieces("a b c\n1 2 3\n4 5 6\n", 2, 1);
+  EXPECT_FALSE(found.ok());
+  EXPECT_EQ(fed, 6U) << "no need to read past the header";
+}
+
+}  // namespace
+}  // namespace shmtool

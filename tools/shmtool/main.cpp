@@ -84,6 +84,20 @@ std::string usage_words(const CLI::ParseError& e) {
   return lower_first(what);
 }
 
+// The command argv names: its first word that is not an option (the top level's options take
+// no values), if that word is a command.
+std::string_view command_named_in(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view word = argv[i];
+    if (word.starts_with('-')) continue;
+    for (const CommandEntry& entry : kCommands) {
+      if (word == entry.name) return word;
+    }
+    break;
+  }
+  return {};
+}
+
 int usage_failure(const CLI::App& app, const CLI::ParseError& e) {
   const std::vector<std::string> top_unknown = app.remaining(false);
   const std::vector<std::string> all_unknown = app.remaining(true);
@@ -120,10 +134,14 @@ int run(int argc, char** argv) {
   bool json = false;
   app.add_flag("--json", json, "Print JSON instead of text (may also follow the command)");
 
+  // Only the command that will run declares its options: building every command's options
+  // on each run is a fixed cost that a shell completion or a loop pays every time. The others
+  // keep their name and summary for the top-level help and for error messages.
+  const std::string_view chosen = command_named_in(argc, argv);
   std::map<const CLI::App*, Runner> runners;
   for (const CommandEntry& entry : kCommands) {
     CLI::App* sub = app.add_subcommand(entry.name, entry.summary);
-    runners.emplace(sub, entry.setup(*sub, json));
+    if (chosen == entry.name) runners.emplace(sub, entry.setup(*sub, json));
   }
 
   try {
@@ -142,7 +160,11 @@ int run(int argc, char** argv) {
   SystemNames names;
   Context context{sub->get_name(), json, out, system_kernel(), names};
   try {
-    const int code = runners.at(sub)(context);
+    const auto runner = runners.find(sub);
+    if (runner == runners.end()) {
+      throw CommandFailure(usage_error(sub->get_name(), "put the command before its arguments"));
+    }
+    const int code = runner->second(context);
     out.flush();
     return code;
   } catch (const CommandFailure& failure) {

@@ -10,6 +10,12 @@ constexpr std::size_t kFlushAt = 1 << 16;
 }
 
 void Output::write(std::string_view text) {
+  if (text.size() >= kFlushAt) {
+    // A large text (a whole table) goes out from where it is, not copied into the buffer.
+    flush();
+    write_all(text.data(), text.size());
+    return;
+  }
   buffer_.append(text);
   if (buffer_.size() >= kFlushAt) flush();
 }

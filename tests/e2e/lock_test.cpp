@@ -1,0 +1,708 @@
+// shmtool lock, write --lock and read --lock: the cooperative lock of a segment (a System V set
+// of one semaphore at key 0xffffffff - shmid, value 1 = free, taken with SEM_UNDO). Copies under
+// the lock are never torn, a holder that dies releases it, --timeout bounds the wait, stat shows
+// it, rm removes it (and only it), and its permissions follow the segment's.
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/ipc.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "functional_support.hpp"
+
+extern char** environ;
+
+namespace shmtool::test {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+// semctl's fourth argument, which the caller must declare (semctl(2)).
+union SemArgument {
+  int val;
+  struct semid_ds* buf;
+  unsigned short* array;
+};
+
+key_t lock_key(int id) {
+  return static_cast<key_t>(0xffffffffU - static_cast<std::uint32_t>(id));
+}
+
+std::uint32_t lock_key_value(int id) {
+  return static_cast<std::uint32_t>(lock_key(id));
+}
+
+// The semid of the lock of segment `id`, or -1 (errno set) when there is none.
+int lock_semid(int id) {
+  return semget(lock_key(id), 0, 0);
+}
+
+bool lock_exists(int id) {
+  return lock_semid(id) >= 0;
+}
+
+// GETVAL of the lock: 1 free, 0 held, -1 when there is no lock.
+int lock_value(int id) {
+  const int semid = lock_semid(id);
+  return semid < 0 ? -1 : semctl(semid, 0, GETVAL);
+}
+
+// GETNCNT of the lock: how many processes wait for it, -1 when there is no lock.
+int lock_waiters(int id) {
+  const int semid = lock_semid(id);
+  return semid < 0 ? -1 : semctl(semid, 0, GETNCNT);
+}
+
+struct semid_ds lock_stat(int id) {
+  struct semid_ds ds {};
+  SemArgument arg{};
+  arg.buf = &ds;
+  const int semid = lock_semid(id);
+  if (semid < 0 || semctl(semid, 0, IPC_STAT, arg) < 0) ADD_FAILURE() << "no lock for id " << id;
+  return ds;
+}
+
+// The lock a test makes by using a segment's lock: removed when the test ends, whatever happens
+// (a set of exactly one semaphore at the segment's lock key, as shmtool makes them).
+class LockGuard {
+ public:
+  explicit LockGuard(int id) : id_(id) {}
+  LockGuard(const LockGuard&) = delete;
+  LockGuard& operator=(const LockGuard&) = delete;
+  ~LockGuard() {
+    const int semid = lock_semid(id_);
+    if (semid < 0) return;
+    struct semid_ds ds {};
+    SemArgument arg{};
+    arg.buf = &ds;
+    if (semctl(semid, 0, IPC_STAT, arg) == 0 && ds.sem_nsems == 1) semctl(semid, 0, IPC_RMID);
+  }
+
+ private:
+  int id_;
+};
+
+// A semaphore set this test made itself; IPC_RMID on destruction.
+class SemaphoreSetGuard {
+ public:
+  SemaphoreSetGuard(key_t key, int count)
+      : semid_(semget(key, count, IPC_CREAT | IPC_EXCL | 0600)) {
+    if (semid_ < 0) throw std::runtime_error(std::string("semget: ") + std::strerror(errno));
+  }
+  SemaphoreSetGuard(const SemaphoreSetGuard&) = delete;
+  SemaphoreSetGuard& operator=(const SemaphoreSetGuard&) = delete;
+  ~SemaphoreSetGuard() { semctl(semid_, 0, IPC_RMID); }
+  int semid() const { return semid_; }
+
+ private:
+  int semid_;
+};
+
+// Waits up to `limit` for `condition`; returns whether it came true.
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit = 10s) {
+  const auto deadline = Clock::now() + limit;
+  while (Clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return condition();
+}
+
+// `shmtool ARGS...` running in the background in a process group of its own, its standard
+// error kept in a file. Killed with its whole group (the command `lock` runs, too) and reaped
+// on destruction if still running.
+class Background {
+ public:
+  explicit Background(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{shmtool_binary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> raw;
+    for (auto& word : argv)
+      raw.push_back(word.data());
+    raw.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, err_.path().c_str(), O_WRONLY | O_TRUNC, 0);
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attributes, 0);
+    const int rc = posix_spawn(&pid_, raw[0], &actions, &attributes, raw.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    if (rc != 0) throw std::runtime_error("posix_spawn: " + std::string(std::strerror(rc)));
+  }
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+  ~Background() {
+    kill(-pid_, SIGKILL);
+    if (!reaped_) waitpid(pid_, &status_, 0);
+  }
+
+  pid_t pid() const { return pid_; }
+
+  // Waits up to `limit` for it to end (killing it then); returns its wait status.
+  int wait(std::chrono::milliseconds limit = 20s) {
+    if (reaped_) return status_;
+    const auto deadline = Clock::now() + limit;
+    while (waitpid(pid_, &status_, WNOHANG) == 0) {
+      if (Clock::now() >= deadline) {
+        ADD_FAILURE() << "background shmtool still running after " << limit.count() << " ms";
+        kill(-pid_, SIGKILL);
+        waitpid(pid_, &status_, 0);
+        break;
+      }
+      std::this_thread::sleep_for(5ms);
+    }
+    reaped_ = true;
+    return status_;
+  }
+
+  // Its exit code once it ended, -1 if a signal ended it.
+  int exit_code(std::chrono::milliseconds limit = 20s) {
+    const int status = wait(limit);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  std::string err() const {
+    std::ifstream in(err_.path());
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+ private:
+  TempFile err_;
+  pid_t pid_ = -1;
+  int status_ = 0;
+  bool reaped_ = false;
+};
+
+// A `lock ID -- sh -c ...` holder that keeps the lock until release() (or its destruction).
+class Holder {
+ public:
+  explicit Holder(int id)
+      : release_path_(release_dir_.path() + ".release"),
+        process_({"lock", std::to_string(id), "--", "sh", "-c",
+                  "while [ ! -e '" + release_path_ + "' ]; do sleep 0.02; done"}) {}
+  Holder(const Holder&) = delete;
+  Holder& operator=(const Holder&) = delete;
+  ~Holder() { std::filesystem::remove(release_path_); }
+
+  // Lets the command end; returns the holder's exit code.
+  int release() {
+    std::ofstream(release_path_).put('\n');
+    return process_.exit_code();
+  }
+  Background& process() { return process_; }
+
+ private:
+  TempFile release_dir_;  // its path names the release file, unique to this holder
+  std::string release_path_;
+  Background process_;
+};
+
+nlohmann::json stat_lock(int id) {
+  const RunResult run = run_shmtool({"stat", "--json", std::to_string(id)});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  const auto j = parse_json(run);
+  if (!j.is_object() || !j.contains("lock")) {
+    ADD_FAILURE() << "stat --json has no \"lock\": " << run.out;
+    return nullptr;
+  }
+  return j["lock"];
+}
+
+// Whether every byte of `data` is the same (what a copy no writer tore looks like).
+bool uniform(const std::string& data) {
+  return data.empty() || data.find_first_not_of(data.front()) == std::string::npos;
+}
+
+constexpr std::size_t kTearSize = 8U << 20;  // copies of this size take milliseconds
+constexpr int kWriters = 3;
+constexpr int kWritesEach = 200;
+constexpr int kReads = 300;
+
+struct TearCount {
+  int reads = 0;
+  int torn = 0;
+  int wrong_size = 0;
+  int failed_runs = 0;
+  std::set<char> patterns_seen;
+};
+
+// kWriters writers each fill the whole segment with their own byte, over and over (at least
+// kWritesEach times, and until the reader is done), while one reader copies it out: with
+// `lock_flag` ("--lock" or nothing) on both. The reader stops after `min_reads` reads, or, when
+// `until_torn`, at the first torn read after that (up to `max_reads`).
+TearCount race_writers_and_reader(int id, const std::vector<std::string>& lock_flag, int min_reads,
+                                  int max_reads, bool until_torn) {
+  std::vector<std::unique_ptr<TempFile>> patterns;
+  for (int w = 0; w < kWriters; ++w)
+    patterns.push_back(
+        std::make_unique<TempFile>(std::string(kTearSize, static_cast<char>('A' + w))));
+  std::atomic<bool> reader_done{false};
+  std::atomic<int> failed_writes{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      std::vector<std::string> args{"write", std::to_string(id), "--binary", "--file",
+                                    patterns[static_cast<std::size_t>(w)]->path()};
+      args.insert(args.end(), lock_flag.begin(), lock_flag.end());
+      for (int n = 0; n < kWritesEach || !reader_done; ++n) {
+        if (run_shmtool(args).exit_code != 0) ++failed_writes;
+      }
+    });
+  }
+  TearCount count;
+  std::vector<std::string> args{"read", std::to_string(id), "--binary"};
+  args.insert(args.end(), lock_flag.begin(), lock_flag.end());
+  while (count.reads < max_reads && (count.reads < min_reads || (until_torn && count.torn == 0))) {
+    const RunResult run = run_shmtool(args);
+    ++count.reads;
+    if (run.exit_code != 0) {
+      ++count.failed_runs;
+      continue;
+    }
+    if (run.out.size() != kTearSize) ++count.wrong_size;
+    if (uniform(run.out)) {
+      count.patterns_seen.insert(run.out.empty() ? '?' : run.out.front());
+    } else {
+      ++count.torn;
+    }
+  }
+  reader_done = true;
+  for (auto& writer : writers)
+    writer.join();
+  count.failed_runs += failed_writes;
+  return count;
+}
+
+TEST(LockedCopies, ReadsUnderTheLockAreNeverTornByWritersUnderTheLock) {
+  SegmentGuard segment(IPC_PRIVATE, kTearSize);
+  LockGuard lock(segment.id());
+  const TearCount count =
+      race_writers_and_reader(segment.id(), {"--lock"}, kReads, kReads, /*until_torn=*/false);
+  std::cout << "with --lock: " << count.torn << " torn of " << count.reads << " reads (" << kWriters
+            << " writers x >= " << kWritesEach << " writes of " << kTearSize << " bytes), "
+            << count.patterns_seen.size() << " patterns seen\n";
+  RecordProperty("torn_with_lock", count.torn);
+  RecordProperty("reads_with_lock", count.reads);
+  EXPECT_EQ(count.failed_runs, 0);
+  EXPECT_EQ(count.wrong_size, 0);
+  EXPECT_EQ(count.reads, kReads);
+  EXPECT_EQ(count.torn, 0);
+  EXPECT_EQ(lock_value(segment.id()), 1) << "the lock is free when they are done";
+}
+
+TEST(LockedCopies, WithoutTheLockTheSameCopiesDoTear) {
+  // The companion of the test above: the same writers and reader without --lock tear copies
+  // (in trials here, a large fraction of the reads), which shows that the test above could see
+  // a torn read if the lock did not work. The reader goes on past kReads until it sees one.
+  SegmentGuard segment(IPC_PRIVATE, kTearSize);
+  const TearCount count =
+      race_writers_and_reader(segment.id(), {}, kReads, 20 * kReads, /*until_torn=*/true);
+  std::cout << "without --lock: " << count.torn << " torn of " << count.reads << " reads\n";
+  RecordProperty("torn_without_lock", count.torn);
+  RecordProperty("reads_without_lock", count.reads);
+  EXPECT_EQ(count.failed_runs, 0);
+  EXPECT_GE(count.torn, 1);
+  EXPECT_FALSE(lock_exists(segment.id())) << "copies without --lock never make the lock";
+}
+
+TEST(LockHolder, KilledHolderReleasesTheLockAtOnce) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  LockGuard lock(segment.id());
+  Background holder({"lock", segment.id_arg(), "--", "sleep", "30"});
+  ASSERT_TRUE(eventually([&] { return lock_value(segment.id()) == 0; })) << holder.err();
+  const RunResult blocked =
+      run_shmtool({"write", segment.id_arg(), "--lock", "--timeout", "0.2", "blocked"});
+  EXPECT_EQ(blocked.exit_code, 1) << "the holder holds it: " << blocked.err;
+
+  ASSERT_EQ(kill(holder.pid(), SIGKILL), 0);
+  const int status = holder.wait();
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  const auto start = Clock::now();
+  const RunResult next =
+      run_shmtool({"write", segment.id_arg(), "--lock", "--timeout", "1", "after the kill"});
+  const auto elapsed = Clock::now() - start;
+  EXPECT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_LT(elapsed, 1s);
+  EXPECT_EQ(segment_bytes(segment.id()).substr(0, 15), std::string("after the kill\0", 15));
+  EXPECT_EQ(lock_value(segment.id()), 1);
+}
+
+TEST(LockCommand, ExitsWithTheStatusOfTheCommand) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  LockGuard lock(segment.id());
+  const std::string id = segment.id_arg();
+  EXPECT_EQ(run_shmtool({"lock", id, "--", "true"}).exit_code, 0);
+  EXPECT_EQ(run_shmtool({"lock", id, "--", "sh", "-c", "exit 7"}).exit_code, 7);
+  EXPECT_EQ(run_shmtool({"lock", id, "--", "sh", "-c", "kill -TERM $$"}).exit_code, 128 + SIGTERM);
+  EXPECT_EQ(run_shmtool({"lock", id, "--", "sh", "-c", "kill -KILL $$"}).exit_code, 128 + SIGKILL);
+
+  const RunResult missing = run_shmtool({"lock", id, "--", "/nonexistent/shmtool-no-such-command"});
+  EXPECT_EQ(missing.exit_code, 127);
+  EXPECT_EQ(count_lines(missing.err), 1) << missing.err;
+  EXPECT_NE(missing.err.find("/nonexistent/shmtool-no-such-command"), std::string::npos)
+      << missing.err;
+
+  TempFile not_executable("#!/bin/sh\nexit 0\n");  // mode 0600: no x bit
+  const RunResult refused = run_shmtool({"lock", id, "--", not_executable.path()});
+  EXPECT_EQ(refused.exit_code, 126);
+  EXPECT_EQ(count_lines(refused.err), 1) << refused.err;
+
+  EXPECT_EQ(lock_value(segment.id()), 1) << "released after every command";
+}
+
+TEST(LockCommand, CommandRunsWhileTheLockIsHeldWithItsOutputPassedThrough) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  LockGuard lock(segment.id());
+  const std::string id = segment.id_arg();
+  const RunResult echo = run_shmtool({"lock", id, "--", "echo", "hello", "world"});
+  EXPECT_EQ(echo.exit_code, 0) << echo.err;
+  EXPECT_EQ(echo.out, "hello world\n");
+
+  // Inside, stat sees the lock held and a second taker gives up when its timeout runs out.
+  const RunResult inside =
+      run_shmtool({"lock", id, "--", shmtool_binary(), "stat", "--json", segment.id_arg()});
+  ASSERT_EQ(inside.exit_code, 0) << inside.err;
+  const auto j = parse_json(inside);
+  ASSERT_TRUE(j.is_object());
+  EXPECT_EQ(j["lock"]["held"], true);
+  const RunResult nested = run_shmtool(
+      {"lock", id, "--", shmtool_binary(), "write", id, "--lock", "--timeout", "0.1", "nested"});
+  EXPECT_EQ(nested.exit_code, 1) << nested.err;
+  EXPECT_EQ(segment_bytes(segment.id()).substr(0, 6), std::string(6, '\0'));
+  EXPECT_EQ(lock_value(segment.id()), 1);
+}
+
+TEST(LockCommand, KeyAndIdFormsShareOneLock) {
+  const std::uint32_t key = unique_key();
+  SegmentGuard segment(static_cast<key_t>(key), 4096);
+  LockGuard lock(segment.id());
+  const RunResult inside = run_shmtool({"lock", key_arg(key), "--", shmtool_binary(), "lock",
+                                        hex_key(key), "--timeout", "0.1", "--", "true"});
+  EXPECT_EQ(inside.exit_code, 1) << "the key form and the hex form name the same lock";
+  EXPECT_NE(inside.err.find("lock of id " + segment.id_arg()), std::string::npos) << inside.err;
+  EXPECT_NE(lock_key_value(segment.id()), key) << "the lock never uses the segment's own key";
+}
+
+TEST(LockTimeout, RunningOutIsExitOneWithOneLineNamingTheLock) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  LockGuard lock(segment.id());
+  const std::string id = segment.id_arg();
+  put_bytes(segment.id(), "before");
+  Holder holder(segment.id());
+  ASSERT_TRUE(eventually([&] { return lock_value(segment.id()) == 0; })) << holder.process().err();
+  const std::string names_lock =
+      "lock of id " + id + " (key " + hex_key(lock_key_value(segment.id())) + ")";
+
+  TempFile ran_dir;
+  const std::string ran = ran_dir.path() + ".ran";
+  const auto start = Clock::now();
+  const RunResult locked = run_shmtool({"lock", id, "--timeout", "0.3", "--", "touch", ran});
+  const auto elapsed = Clock::now() - start;
+  EXPECT_EQ(locked.exit_code, 1);
+  EXPECT_GE(elapsed, 250ms);
+  EXPECT_LT(elapsed, 5s);
+  EXPECT_FALSE(std::filesystem::exists(ran)) << "the command does not run without the lock";
+  EXPECT_EQ(locked.out, "");
+  EXPECT_EQ(count_lines(locked.err), 1) << locked.err;
+  EXPECT_EQ(locked.err.rfind("shmtool: lock: " + names_lock + ": ", 0), 0U) << locked.err;
+  EXPECT_NE(locked.err.find("--timeout"), std::string::npos) << locked.err;
+
+  const RunResult write = run_shmtool({"write", id, "--lock", "--timeout", "0.2", "after"});
+  EXPECT_EQ(write.exit_code, 1);
+  EXPECT_EQ(count_lines(write.err), 1) << write.err;
+  EXPECT_EQ(write.err.rfind("shmtool: write: " + names_lock + ": ", 0), 0U) << write.err;
+  EXPECT_NE(write.err.find("--timeout"), std::string::npos) << write.err;
+  EXPECT_EQ(segment_bytes(segment.id()).substr(0, 6), "before") << "nothing written";
+
+  const RunResult read = run_shmtool({"read", id, "--lock", "--timeout", "0.2"});
+  EXPECT_EQ(read.exit_code, 1);
+  EXPECT_EQ(read.out, "");
+  EXPECT_EQ(count_lines(read.err), 1) << read.err;
+  EXPECT_EQ(read.err.rfind("shmtool: read: " + names_lock + ": ", 0), 0U) << read.err;
+
+  const RunResult at_once = run_shmtool({"lock", id, "--timeout", "0", "--", "true"});
+  EXPECT_EQ(at_once.exit_code, 1) << "--timeout 0 gives up at once while it is held";
+
+  EXPECT_EQ(holder.release(), 0);
+  EXPECT_EQ(run_shmtool({"lock", id, "--timeout", "0", "--", "true"}).exit_code, 0)
+      << "--timeout 0 takes a free lock";
+  EXPECT_EQ(run_shmtool({"write", id, "--lock", "--timeout", "0", "after"}).exit_code, 0);
+  EXPECT_EQ(run_shmtool({"read", id, "--lock", "--timeout", "0"}).out, "after\n");
+}
+
+TEST(LockTimeout, BadTimeoutsAreUsageErrors) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  LockGuard lock(segment.id());
+  const std::string id = segment.id_arg();
+  for (const char* bad : {"-1", "abc", "1x", ""}) {
+    const RunResult run = run_shmtool({"lock", id, "--timeout", bad, "--", "true"});
+    EXPECT_EQ(run.exit_code, 2) << bad << ": " << run.err;
+  }
+  EXPECT_EQ(run_shmtool({"write", id, "--timeout", "1", "x"}).exit_code, 2)
+      << "write --timeout goes with --lock";
+  EXPECT_EQ(run_shmtool({"lock", id}).exit_code, 2) << "no command";
+  EXPECT_FALSE(lock_exists(segment.id())) << "usage errors make no lock";
+}
+
+TEST(LockSegments, PrivateSegmentsHaveLocksToo) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  LockGuard lock(segment.id());
+  EXPECT_EQ(run_shmtool({"lock", segment.id_arg(), "--", "true"}).exit_code, 0);
+  ASSERT_TRUE(lock_exists(segment.id()));
+  const struct semid_ds ds = lock_stat(segment.id());
+  EXPECT_EQ(ds.sem_nsems, 1U);
+  EXPECT_EQ(lock_value(segment.id()), 1);
+  EXPECT_EQ(ds.sem_perm.mode & 0777U, 0600U) << "the segment's bits, read granting alter";
+  EXPECT_EQ(run_shmtool({"write", segment.id_arg(), "--lock", "private"}).exit_code, 0);
+  EXPECT_EQ(run_shmtool({"read", segment.id_arg(), "--lock"}).out, "private\n");
+}
+
+TEST(LockStat, ShowsNoneThenHeldWithTheHolderThenFree) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  LockGuard lock(segment.id());
+  const std::string id = segment.id_arg();
+  const std::uint32_t key = lock_key_value(segment.id());
+
+  EXPECT_TRUE(stat_lock(segment.id()).is_null());
+  const RunResult text_none = run_shmtool({"stat", id});
+  EXPECT_NE(text_none.out.find("lock:    none yet (key " + hex_key(key) + ")\n"), std::string::npos)
+      << text_none.out;
+
+  Holder holder(segment.id());
+  ASSERT_TRUE(eventually([&] { return lock_value(segment.id()) == 0; })) << holder.process().err();
+  auto held = stat_lock(segment.id());
+  ASSERT_TRUE(held.is_object()) << held;
+  EXPECT_EQ(held["key"], key);
+  EXPECT_EQ(held["key_hex"], hex_key(key));
+  EXPECT_EQ(held["semid"], lock_semid(segment.id()));
+  EXPECT_EQ(held["held"], true);
+  EXPECT_EQ(held["waiting"], 0);
+  EXPECT_EQ(held["last_pid"], holder.process().pid());
+  const RunResult text_held = run_shmtool({"stat", id});
+  EXPECT_NE(text_held.out.find("lock:    held (key " + hex_key(key)), std::string::npos)
+      << text_held.out;
+
+  Background waiter({"lock", id, "--timeout", "20", "--", "true"});
+  ASSERT_TRUE(eventually([&] { return lock_waiters(segment.id()) == 1; })) << waiter.err();
+  EXPECT_EQ(stat_lock(segment.id())["waiting"], 1);
+  EXPECT_NE(run_shmtool({"stat", id}).out.find(", 1 waiting)"), std::string::npos);
+
+  EXPECT_EQ(holder.release(), 0);
+  EXPECT_EQ(waiter.exit_code(), 0) << waiter.err();
+  const auto after = stat_lock(segment.id());
+  ASSERT_TRUE(after.is_object()) << after;
+  EXPECT_EQ(after["held"], false);
+  EXPECT_EQ(after["waiting"], 0);
+  EXPECT_EQ(after["last_pid"], waiter.pid()) << "the last to take and release it";
+  EXPECT_NE(run_shmtool({"stat", id}).out.find("lock:    free (key " + hex_key(key)),
+            std::string::npos);
+}
+
+TEST(LockRemoval, RmRemovesTheLockWithTheSegment) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  const int id = segment.id();
+  LockGuard lock(id);
+  ASSERT_EQ(run_shmtool({"lock", segment.id_arg(), "--", "true"}).exit_code, 0);
+  ASSERT_TRUE(lock_exists(id));
+  const RunResult rm = run_shmtool({"rm", segment.id_arg()});
+  EXPECT_EQ(rm.exit_code, 0) << rm.err;
+  EXPECT_FALSE(segment_exists(id));
+  errno = 0;
+  EXPECT_LT(lock_semid(id), 0);
+  EXPECT_EQ(errno, ENOENT);
+}
+
+TEST(LockRemoval, RmOfAnAttachedSegmentRemovesTheLockToo) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  const int id = segment.id();
+  LockGuard lock(id);
+  ASSERT_EQ(run_shmtool({"lock", segment.id_arg(), "--", "true"}).exit_code, 0);
+  Attached attached(id);
+  const RunResult rm = run_shmtool({"rm", segment.id_arg()});
+  EXPECT_EQ(rm.exit_code, 0) << rm.err;
+  EXPECT_NE(rm.out.find("marked id " + segment.id_arg()), std::string::npos) << rm.out;
+  errno = 0;
+  EXPECT_LT(lock_semid(id), 0);
+  EXPECT_EQ(errno, ENOENT);
+}
+
+TEST(LockRemoval, WaiterForALockRemovedWithItsSegmentGetsNotFound) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  const int id = segment.id();
+  LockGuard lock(id);
+  Holder holder(id);
+  ASSERT_TRUE(eventually([&] { return lock_value(id) == 0; })) << holder.process().err();
+  TempFile ran_dir;
+  const std::string ran = ran_dir.path() + ".ran";
+  Background waiter({"lock", segment.id_arg(), "--timeout", "20", "--", "touch", ran});
+  ASSERT_TRUE(eventually([&] { return lock_waiters(id) == 1; })) << waiter.err();
+  const RunResult rm = run_shmtool({"rm", segment.id_arg()});
+  EXPECT_EQ(rm.exit_code, 0) << rm.err;
+  EXPECT_EQ(waiter.exit_code(), 3) << waiter.err();
+  EXPECT_EQ(count_lines(waiter.err()), 1) << waiter.err();
+  EXPECT_FALSE(std::filesystem::exists(ran));
+  EXPECT_EQ(holder.release(), 0) << "the holder's command ends normally";
+  EXPECT_FALSE(lock_exists(id));
+}
+
+TEST(LockRemoval, ASetOfTwoSemaphoresAtTheLockKeyIsNotShmtoolsAndIsLeftAlone) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  const int id = segment.id();
+  LockGuard lock(id);
+  SemaphoreSetGuard foreign(lock_key(id), 2);
+  const std::string subject = "lock of id " + segment.id_arg();
+
+  const RunResult locked = run_shmtool({"lock", segment.id_arg(), "--", "true"});
+  EXPECT_EQ(locked.exit_code, 1);
+  EXPECT_EQ(count_lines(locked.err), 1) << locked.err;
+  EXPECT_NE(locked.err.find(subject), std::string::npos) << locked.err;
+  EXPECT_NE(locked.err.find("2 semaphores"), std::string::npos) << locked.err;
+  EXPECT_EQ(run_shmtool({"write", segment.id_arg(), "--lock", "x"}).exit_code, 1);
+  EXPECT_EQ(run_shmtool({"read", segment.id_arg(), "--lock"}).exit_code, 1);
+  EXPECT_EQ(run_shmtool({"stat", segment.id_arg()}).exit_code, 0);
+
+  const RunResult rm = run_shmtool({"rm", segment.id_arg()});
+  EXPECT_EQ(rm.exit_code, 0) << rm.err;
+  EXPECT_FALSE(segment_exists(id));
+  struct semid_ds ds {};
+  SemArgument arg{};
+  arg.buf = &ds;
+  ASSERT_EQ(semctl(foreign.semid(), 0, IPC_STAT, arg), 0) << "the set is still there";
+  EXPECT_EQ(ds.sem_nsems, 2U);
+  unsigned short values[2] = {9, 9};
+  arg.array = values;
+  ASSERT_EQ(semctl(foreign.semid(), 0, GETALL, arg), 0);
+  EXPECT_EQ(values[0], 0) << "its values were not touched";
+  EXPECT_EQ(values[1], 0);
+}
+
+TEST(LockPermissions, NobodyMayNotTakeTheLockOfARootOnlySegment) {
+  SegmentGuard segment(IPC_PRIVATE, 4096, 0600);
+  LockGuard lock(segment.id());
+  ASSERT_EQ(run_shmtool({"lock", segment.id_arg(), "--", "true"}).exit_code, 0);
+  EXPECT_EQ(lock_stat(segment.id()).sem_perm.mode & 0777U, 0600U);
+
+  const RunResult locked = run_shmtool({"lock", segment.id_arg(), "--", "true"}, as_nobody());
+  EXPECT_EQ(locked.exit_code, 1);
+  EXPECT_EQ(count_lines(locked.err), 1) << locked.err;
+  EXPECT_NE(locked.err.find("permission denied"), std::string::npos) << locked.err;
+  EXPECT_EQ(run_shmtool({"read", segment.id_arg(), "--lock"}, as_nobody()).exit_code, 1);
+  EXPECT_EQ(run_shmtool({"lock", segment.id_arg(), "--timeout", "1", "--", "true"}, as_nobody())
+                .exit_code,
+            1);
+  EXPECT_EQ(lock_value(segment.id()), 1);
+}
+
+TEST(LockPermissions, NobodyMayNotTakeTheLockOfAGroupOnlySegment) {
+  SegmentGuard segment(IPC_PRIVATE, 4096, 0640);  // group root; nobody has no groups
+  LockGuard lock(segment.id());
+  ASSERT_EQ(run_shmtool({"lock", segment.id_arg(), "--", "true"}).exit_code, 0);
+  const struct semid_ds ds = lock_stat(segment.id());
+  EXPECT_EQ(ds.sem_perm.mode & 0777U, 0660U) << "read grants alter: the group may take it";
+  EXPECT_EQ(ds.sem_perm.gid, getegid());
+  EXPECT_EQ(run_shmtool({"lock", segment.id_arg(), "--", "true"}, as_nobody()).exit_code, 1);
+}
+
+TEST(LockPermissions, ReadersOfAWorldReadableSegmentMayTakeItsLock) {
+  SegmentGuard segment(IPC_PRIVATE, 4096, 0644);
+  LockGuard lock(segment.id());
+  put_bytes(segment.id(), std::string("shared\0", 7));
+  ASSERT_EQ(run_shmtool({"lock", segment.id_arg(), "--", "true"}).exit_code, 0);
+  const struct semid_ds ds = lock_stat(segment.id());
+  EXPECT_EQ(ds.sem_perm.mode & 0777U, 0666U) << "read permission also grants alter";
+  EXPECT_EQ(ds.sem_perm.uid, geteuid());
+
+  EXPECT_EQ(run_shmtool({"lock", segment.id_arg(), "--", "true"}, as_nobody()).exit_code, 0);
+  const RunResult read = run_shmtool({"read", segment.id_arg(), "--lock"}, as_nobody());
+  EXPECT_EQ(read.exit_code, 0) << read.err;
+  EXPECT_EQ(read.out, "shared\n");
+  const RunResult write = run_shmtool({"write", segment.id_arg(), "--lock", "x"}, as_nobody());
+  EXPECT_EQ(write.exit_code, 1) << "the lock does not grant writing: " << write.err;
+  EXPECT_EQ(segment_bytes(segment.id()).substr(0, 6), "shared");
+  EXPECT_EQ(lock_value(segment.id()), 1) << "released after the failed write";
+}
+
+TEST(LockPermissions, ARootCreatedLockBelongsToTheSegmentsOwner) {
+  SegmentGuard segment(IPC_PRIVATE, 4096, 0600);
+  LockGuard lock(segment.id());
+  ASSERT_EQ(run_shmtool({"chown", "65534:65534", segment.id_arg()}).exit_code, 0);
+  ASSERT_EQ(run_shmtool({"lock", segment.id_arg(), "--", "true"}).exit_code, 0);
+  const struct semid_ds ds = lock_stat(segment.id());
+  EXPECT_EQ(ds.sem_perm.uid, 65534U);
+  EXPECT_EQ(ds.sem_perm.gid, 65534U);
+  EXPECT_EQ(ds.sem_perm.mode & 0777U, 0600U);
+  const RunResult owner = run_shmtool({"lock", segment.id_arg(), "--", "true"}, as_nobody());
+  EXPECT_EQ(owner.exit_code, 0) << owner.err;
+  EXPECT_EQ(run_shmtool({"write", segment.id_arg(), "--lock", "mine"}, as_nobody()).exit_code, 0);
+}
+
+// Known bugs (see the report of this suite): enable when fixed.
+
+// A caller who may not read a segment must not create its lock. Today the lock is created
+// with the caller as its owner, and the command runs (exit 0).
+TEST(LockPermissions, DISABLED_NobodyMayNotCreateTheLockOfARootOnlySegment) {
+  SegmentGuard segment(IPC_PRIVATE, 4096, 0600);
+  LockGuard lock(segment.id());
+  const RunResult locked = run_shmtool({"lock", segment.id_arg(), "--", "true"}, as_nobody());
+  EXPECT_EQ(locked.exit_code, 1) << locked.err;
+  EXPECT_FALSE(lock_exists(segment.id()));
+}
+
+// rm by the segment's owner leaves behind a lock another user created (best effort removal).
+TEST(LockRemoval, DISABLED_RmByTheOwnerRemovesALockAReaderCreated) {
+  SegmentGuard segment(IPC_PRIVATE, 4096, 0644);
+  const int id = segment.id();
+  LockGuard lock(id);
+  ASSERT_EQ(run_shmtool({"chown", "1:1", segment.id_arg()}).exit_code, 0);
+  ASSERT_EQ(run_shmtool({"read", segment.id_arg(), "--lock"}, as_nobody()).exit_code, 0);
+  ASSERT_TRUE(lock_exists(id));
+  const RunResult rm = run_program({"setpriv", "--reuid=1", "--regid=1", "--clear-groups",
+                                    shmtool_binary(), "rm", segment.id_arg()});
+  EXPECT_EQ(rm.exit_code, 0) << rm.err;
+  EXPECT_FALSE(segment_exists(id));
+  EXPECT_FALSE(lock_exists(id)) << "the lock outlived its segment";
+}
+
+// Taking the lock of a segment already marked for removal makes a new lock that nothing removes.
+TEST(LockRemoval, DISABLED_LockOfAMarkedSegmentDoesNotOutliveIt) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  const int id = segment.id();
+  LockGuard lock(id);
+  {
+    Attached attached(id);
+    ASSERT_EQ(run_shmtool({"rm", segment.id_arg()}).exit_code, 0);
+    run_shmtool({"lock", segment.id_arg(), "--", "true"});
+  }
+  EXPECT_FALSE(segment_exists(id));
+  EXPECT_FALSE(lock_exists(id)) << "the lock outlived its segment";
+}
+
+}  // namespace
+}  // namespace shmtool::test
