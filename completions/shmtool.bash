@@ -9,9 +9,9 @@ _shmtool_filters="--owner --creator --key --orphaned --dest --min-size"
 # Options of each subcommand.
 _shmtool_options() {
     case $1 in
-        create) echo "-s --size -m --mode -x --exclusive --hugetlb --noreserve --json -h --help" ;;
-        write) echo "-f --file -O --offset -B --binary -c --create -s --size -m --mode -L --lock -t --timeout --json -h --help" ;;
-        read) echo "-O --offset -l --length -B --binary -x --hex --rm -w --wait -L --lock -t --timeout --json -h --help" ;;
+        create) echo "-s --size -m --mode -x --exclusive --hugetlb --noreserve --populate --json -h --help" ;;
+        write) echo "-f --file -O --offset -B --binary -c --create -s --size -m --mode -L --lock -t --timeout --progress --json -h --help" ;;
+        read) echo "-O --offset -l --length -B --binary -x --hex --rm -w --wait -L --lock -t --timeout --progress --json -h --help" ;;
         lock) echo "-t --timeout -h --help" ;;
         stat | chown | chmod) echo "--json -h --help" ;;
         list) echo "-o --output --sort -r --reverse -n --noheadings --raw -b --bytes $_shmtool_filters --json -h --help" ;;

@@ -97,6 +97,7 @@ complete -c shmtool -n '__fish_seen_subcommand_from create' -s m -l mode -x -d '
 complete -c shmtool -n '__fish_seen_subcommand_from create' -s x -l exclusive -d 'Fail if the key names a segment'
 complete -c shmtool -n '__fish_seen_subcommand_from create' -l hugetlb -d 'Back the segment with huge pages'
 complete -c shmtool -n '__fish_seen_subcommand_from create' -l noreserve -d 'Reserve no swap space'
+complete -c shmtool -n '__fish_seen_subcommand_from create' -l populate -d 'Allocate every page now'
 complete -c shmtool -n '__shmtool_positional_is create 0' -a '(__shmtool_segments keys)'
 
 # write
@@ -106,6 +107,7 @@ complete -c shmtool -n '__fish_seen_subcommand_from write' -s B -l binary -d 'Wr
 complete -c shmtool -n '__fish_seen_subcommand_from write' -s c -l create -d 'Create the segment if the key names none'
 complete -c shmtool -n '__fish_seen_subcommand_from write' -s s -l size -x -d 'With --create: size'
 complete -c shmtool -n '__fish_seen_subcommand_from write' -s m -l mode -x -d 'With --create: mode'
+complete -c shmtool -n '__fish_seen_subcommand_from write read' -l progress -d 'Show a progress bar on stderr'
 complete -c shmtool -n '__fish_seen_subcommand_from write' -s L -l lock -d "Hold the segment's lock while copying"
 complete -c shmtool -n '__fish_seen_subcommand_from write' -s t -l timeout -x -d 'With --lock: give up after SECONDS'
 complete -c shmtool -n '__shmtool_positional_is write 0' -a '(__shmtool_segments)'

@@ -1,6 +1,10 @@
 #include "attachment.hpp"
 
+#include <sys/mman.h>
 #include <sys/shm.h>
+#include <unistd.h>
+
+#include <algorithm>
 
 #include <cerrno>
 #include <utility>
@@ -28,6 +32,22 @@ Attachment& Attachment::operator=(Attachment&& other) noexcept {
     size_ = std::exchange(other.size_, 0);
   }
   return *this;
+}
+
+bool Attachment::populate(std::size_t offset, std::size_t length, Access access) const {
+#if defined(MADV_POPULATE_WRITE) && defined(MADV_POPULATE_READ)
+  if (length == 0 || offset >= size_) return false;
+  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  const std::size_t start = offset / page * page;  // madvise wants a page-aligned start
+  const std::size_t end = std::min(size_, offset + length);
+  const int advice = access == Access::read_only ? MADV_POPULATE_READ : MADV_POPULATE_WRITE;
+  return madvise(address_ + start, end - start, advice) == 0;
+#else
+  (void)offset;
+  (void)length;
+  (void)access;
+  return false;
+#endif
 }
 
 Attachment::~Attachment() {

@@ -111,22 +111,33 @@ std::uint64_t PreparedData::stored_size() const {
                    state_->source);
 }
 
-Status PreparedData::copy_to(std::span<std::byte> target) {
+Status PreparedData::copy_to(std::span<std::byte> target, const CopyProgress& progress) {
+  // Large copies go in chunks so a progress bar can move; a chunk is big enough that the
+  // calls between them cost nothing measurable.
+  const std::size_t chunk = progress ? kCopyChunk : SIZE_MAX;
   std::size_t written = 0;
+  auto copy_memory = [&](const char* source, std::size_t length) {
+    while (written < length) {
+      const std::size_t take = std::min(chunk, length - written);
+      std::memcpy(target.data() + written, source + written, take);
+      written += take;
+      if (progress) progress(written);
+    }
+  };
   if (auto* memory = std::get_if<InMemory>(&state_->source)) {
-    std::memcpy(target.data(), memory->bytes.data(), memory->bytes.size());
-    written = memory->bytes.size();
+    copy_memory(memory->bytes.data(), memory->bytes.size());
   } else if (auto* mapped = std::get_if<Mapped>(&state_->source)) {
-    std::memcpy(target.data(), mapped->file.data().data(), mapped->length);
-    written = mapped->length;
+    copy_memory(mapped->file.data().data(), mapped->length);
   } else if (auto* direct = std::get_if<DirectFile>(&state_->source)) {
     while (written < direct->length) {
-      const ssize_t n = read(direct->fd, target.data() + written,
-                             static_cast<std::size_t>(direct->length) - written);
+      const std::size_t want =
+          std::min<std::size_t>(chunk, static_cast<std::size_t>(direct->length) - written);
+      const ssize_t n = read(direct->fd, target.data() + written, want);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return errno_error(Op::read_input, errno, direct->subject);
       if (n == 0) break;  // the file shrank meanwhile
       written += static_cast<std::size_t>(n);
+      if (progress) progress(written);
     }
   }
   if (state_->add_nul) target[written] = std::byte{0};

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -18,6 +19,17 @@ enum class Encoding {
   binary,  // the bytes exactly
 };
 
+/// Told the bytes copied so far, after each chunk of a copy.
+using CopyProgress = std::function<void(std::uint64_t done)>;
+
+/// The chunk of a copy that reports progress: 16 MiB.
+inline constexpr std::size_t kCopyChunk = std::size_t{16} << 20;
+
+/// Copies of at least this much fault in their page tables with one call first
+/// (Attachment::populate): measured, about a sixth less system time for 256 MiB than a fault
+/// per page during the copy.
+inline constexpr std::uint64_t kPopulateFrom = std::uint64_t{1} << 20;
+
 /// Data ready to copy: its stored length is known.
 class PreparedData {
  public:
@@ -28,9 +40,10 @@ class PreparedData {
 
   /// Bytes the data occupies in the segment, the text mode's NUL included.
   std::uint64_t stored_size() const;
-  /// Copies the data to the start of `target` (at least stored_size() bytes). Fails
+  /// Copies the data to the start of `target` (at least stored_size() bytes), calling
+  /// `progress` with the bytes copied so far after each chunk when given. Fails
   /// (Op::read_input) when a file cannot be read; the bytes copied so far stay.
-  Status copy_to(std::span<std::byte> target);
+  Status copy_to(std::span<std::byte> target, const CopyProgress& progress = {});
 
   struct State;
 

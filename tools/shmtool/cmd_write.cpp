@@ -10,6 +10,7 @@
 #include "failure.hpp"
 #include "key_args.hpp"
 #include "mode_parse.hpp"
+#include "progress.hpp"
 #include "segment_lock.hpp"
 #include "segment_ops.hpp"
 #include "size_parse.hpp"
@@ -26,6 +27,7 @@ struct WriteOptions {
   bool binary = false;
   bool create = false;
   bool lock = false;
+  bool progress = false;
   std::string timeout;
   std::string size;
   std::string mode = "600";
@@ -72,9 +74,19 @@ PreparedData prepare(const WriteOptions& options, int fd, Encoding encoding, std
   return unwrap(std::move(prepared));
 }
 
-void copy_into(int id, std::uint64_t size, std::uint64_t offset, PreparedData& data) {
+void copy_into(int id, std::uint64_t size, std::uint64_t offset, PreparedData& data,
+               bool show_progress) {
   Attachment attachment = unwrap(Attachment::attach(id, size, Access::read_write));
-  unwrap(data.copy_to(attachment.bytes().subspan(static_cast<std::size_t>(offset))));
+  const std::uint64_t length = data.stored_size();
+  if (length >= kPopulateFrom) {
+    attachment.populate(static_cast<std::size_t>(offset), static_cast<std::size_t>(length),
+                        Access::read_write);
+  }
+  ProgressBar bar("write", length, show_progress);
+  CopyProgress progress;
+  if (show_progress) progress = [&bar](std::uint64_t done) { bar.update(done); };
+  unwrap(data.copy_to(attachment.bytes().subspan(static_cast<std::size_t>(offset)), progress));
+  bar.finish();
 }
 
 int run_write(const WriteOptions& options, Context& context) {
@@ -148,7 +160,9 @@ int run_write(const WriteOptions& options, Context& context) {
     // Readers that take the lock never see this copy half done.
     std::optional<HeldLock> lock;
     if (options.lock) lock.emplace(unwrap(take_lock(segment, lock_timeout)));
-    copy_into(segment.id, segment.size, offset, *data);
+    copy_into(segment.id, segment.size, offset, *data,
+              wants_progress(options.progress ? ProgressRequest::asked : ProgressRequest::automatic,
+                             data->stored_size()));
   }
 
   if (context.json) {
@@ -186,6 +200,8 @@ Runner setup_write(CLI::App& app, bool& json) {
       app.add_option("-m,--mode", options->mode, "With --create: permission bits in octal")
           ->option_text("MODE")
           ->default_str("600");
+  app.add_flag("--progress", options->progress,
+               "Show a progress bar on stderr (default: for 64 MiB or more to a terminal)");
   app.add_flag("-L,--lock", options->lock,
                "Hold the segment's cooperative lock while copying (see shmtool lock)");
   options->timeout_opt = app.add_option("-t,--timeout", options->timeout,
