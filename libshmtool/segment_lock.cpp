@@ -2,6 +2,7 @@
 
 #include <sys/ipc.h>
 #include <sys/sem.h>
+#include <sys/shm.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -35,6 +36,23 @@ Error lock_error(int err, int id, std::string detail = {}) {
   return error;
 }
 
+std::string seconds_text(std::chrono::milliseconds ms) {
+  const auto count = ms.count();
+  std::string text = std::to_string(count / 1000);
+  if (count % 1000 != 0) {
+    std::string fraction = std::to_string(1000 + count % 1000).substr(1);
+    while (fraction.back() == '0')
+      fraction.pop_back();
+    text += "." + fraction;
+  }
+  return text + " s";
+}
+
+Error marked_error(int id) {
+  return Error{ErrorKind::not_found, Op::lock, EIDRM, lock_subject(id),
+               "the segment is removed or marked for removal; a new lock would outlive it"};
+}
+
 // A set at the lock key is shmtool's only if it has exactly one semaphore.
 Result<int> check_ours(int semid, int id) {
   struct semid_ds ds {};
@@ -64,6 +82,14 @@ Result<int> open_or_create_lock(const SegmentRecord& segment) {
   for (int attempt = 0; attempt < 3; ++attempt) {
     auto found = find_lock(id);
     if (found.ok() || found.error().err != ENOENT) return found;
+    // Only those who may remove the segment create its lock, so rm can always remove it too.
+    const uid_t me = geteuid();
+    if (me != 0 && me != segment.uid && me != segment.cuid) {
+      return lock_error(EPERM, id,
+                        "the lock does not exist yet, and only the segment's owner, its creator "
+                        "or root may create it");
+    }
+    if (segment.dest) return marked_error(id);
     const int semid = semget(key, 1, IPC_CREAT | IPC_EXCL | lock_mode(segment.mode));
     if (semid < 0) {
       if (errno == EEXIST) continue;  // another process created it first
@@ -83,6 +109,14 @@ Result<int> open_or_create_lock(const SegmentRecord& segment) {
     ds.sem_perm.mode = lock_mode(segment.mode);
     arg.buf = &ds;
     if (geteuid() == 0) semctl(semid, 0, IPC_SET, arg);
+    // The segment may have been removed, or marked, since it was looked up: then the new lock
+    // would outlive it.
+    struct shmid_ds now {};
+    if (shmctl(id, IPC_STAT, &now) < 0 ? (errno == EINVAL || errno == EIDRM)
+                                       : (now.shm_perm.mode & SHM_DEST) != 0) {
+      semctl(semid, 0, IPC_RMID);
+      return marked_error(id);
+    }
     return semid;
   }
   return lock_error(EAGAIN, id, "the lock kept changing while it was being opened");
@@ -150,8 +184,9 @@ Result<HeldLock> take_lock(const SegmentRecord& segment,
     if (rc == 0) return HeldLock(*semid);
     if (errno == EINTR) continue;
     if (errno == EAGAIN) {
-      return lock_error(ETIMEDOUT, segment.id,
-                        "still held by another process when --timeout ran out");
+      return lock_error(
+          ETIMEDOUT, segment.id,
+          "still held by another process after " + seconds_text(*timeout) + " (--timeout)");
     }
     if (errno == EIDRM || errno == EINVAL) {
       return Error{ErrorKind::not_found, Op::lock, errno, lock_subject(segment.id),
@@ -161,10 +196,27 @@ Result<HeldLock> take_lock(const SegmentRecord& segment,
   }
 }
 
+Status sync_lock(const SegmentRecord& segment) {
+  auto semid = find_lock(segment.id);
+  if (!semid.ok()) {
+    if (semid.error().err == ENOENT) return Done{};
+    return semid.error();
+  }
+  struct semid_ds ds {};
+  ds.sem_perm.uid = segment.uid;
+  ds.sem_perm.gid = segment.gid;
+  ds.sem_perm.mode = lock_mode(segment.mode);
+  SemArgument arg{};
+  arg.buf = &ds;
+  if (semctl(*semid, 0, IPC_SET, arg) < 0) return lock_error(errno, segment.id);
+  return Done{};
+}
+
 Result<bool> remove_lock(int id) {
   auto semid = find_lock(id);
   if (!semid.ok()) {
-    if (semid.error().err == ENOENT) return false;
+    // None there, or a set that is not shmtool's (EEXIST from check_ours): nothing to remove.
+    if (semid.error().err == ENOENT || semid.error().err == EEXIST) return false;
     return semid.error();
   }
   if (semctl(*semid, 0, IPC_RMID) < 0) {

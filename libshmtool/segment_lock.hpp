@@ -7,8 +7,10 @@
 //                                     for their own semaphore sets; works for private segments)
 //   the set   = semget(lock key, 1, ...): one semaphore, value 1 = free, 0 = held
 //   take      = semop({0, -1, SEM_UNDO}); release = semop({0, +1, SEM_UNDO})
-//   created   on first use, with the segment's permission bits (read permission also grants
-//             alter, so readers can lock); a privileged creator gives it the segment's owner.
+//   created   on first use by the segment's owner, its creator or root (those who may remove
+//             the segment, and so its lock), with the segment's permission bits (read
+//             permission also grants alter, so readers can lock); a privileged creator gives it
+//             the segment's owner. chown and chmod of the segment carry over to its lock.
 
 #include <chrono>
 #include <cstdint>
@@ -54,9 +56,14 @@ class HeldLock {
 
 /// Takes the lock of `segment`, creating it on first use. Waits at most `timeout` (nullopt:
 /// without end); fails with Op::lock and ETIMEDOUT when it runs out, EACCES when the caller may
-/// not use it, EINTR when a signal interrupts the wait.
+/// not use it, EPERM when it does not exist and the caller may not create it, not_found when
+/// the segment is removed or marked (a new lock would outlive it).
 Result<HeldLock> take_lock(const SegmentRecord& segment,
                            std::optional<std::chrono::milliseconds> timeout);
+
+/// Gives the lock of `segment` (if it has one) the segment's owner, group and mode, after a
+/// chown or chmod. Fails (Op::lock) when the caller may not change the lock.
+Status sync_lock(const SegmentRecord& segment);
 
 /// Removes the lock of segment `id` if it exists (after the segment is removed). Only a set of
 /// exactly one semaphore is removed: anything else at that key is not shmtool's. Returns

@@ -39,7 +39,11 @@ Result<SegmentRecord> set_perm(ShmKernel& kernel, int id, Op op, std::optional<u
     if (err == EINVAL || err == EIDRM) error.kind = ErrorKind::not_found;
     return error;
   }
-  return stat_segment(kernel, id, Usage::skip);
+  auto updated = stat_segment(kernel, id, Usage::skip);
+  // The lock follows its segment's owner and mode (best effort: the caller changed the
+  // segment, which is what was asked).
+  if (updated.ok()) (void)sync_lock(*updated);
+  return updated;
 }
 
 }  // namespace
@@ -120,11 +124,11 @@ Result<RemoveOutcome> remove_segment(ShmKernel& kernel, int id, Usage usage) {
     return error;
   }
   // The segment is gone (or goes at the last detach): its lock has nothing left to guard.
-  // Best effort: a lock the caller may not remove stays, and stat of a new segment never
-  // sees it because lock keys follow ids.
-  (void)remove_lock(id);
   const bool marked = record->nattch > 0;
-  return RemoveOutcome{std::move(*record), marked};
+  RemoveOutcome outcome{std::move(*record), marked, std::nullopt};
+  auto lock = remove_lock(id);
+  if (!lock.ok()) outcome.lock_failure = lock.error();
+  return outcome;
 }
 
 Result<SegmentRecord> set_owner(ShmKernel& kernel, int id, const OwnerChange& change) {

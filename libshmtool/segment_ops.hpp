@@ -49,8 +49,9 @@ struct CreateOutcome {
 Result<CreateOutcome> create_segment(ShmKernel& kernel, const CreateRequest& request);
 
 struct RemoveOutcome {
-  SegmentRecord segment;  // as it was just before removal
-  bool marked = false;    // still attached: removed once the last process detaches
+  SegmentRecord segment;              // as it was just before removal
+  bool marked = false;                // still attached: removed once the last process detaches
+  std::optional<Error> lock_failure;  // its lock exists but could not be removed
 };
 
 /// Removes segment `id` (IPC_RMID), then its lock if it has one (segment_lock.hpp). The record

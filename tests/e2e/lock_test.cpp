@@ -668,7 +668,7 @@ TEST(LockPermissions, ARootCreatedLockBelongsToTheSegmentsOwner) {
 
 // A caller who may not read a segment must not create its lock. Today the lock is created
 // with the caller as its owner, and the command runs (exit 0).
-TEST(LockPermissions, DISABLED_NobodyMayNotCreateTheLockOfARootOnlySegment) {
+TEST(LockPermissions, NobodyMayNotCreateTheLockOfARootOnlySegment) {
   SegmentGuard segment(IPC_PRIVATE, 4096, 0600);
   LockGuard lock(segment.id());
   const RunResult locked = run_shmtool({"lock", segment.id_arg(), "--", "true"}, as_nobody());
@@ -677,22 +677,35 @@ TEST(LockPermissions, DISABLED_NobodyMayNotCreateTheLockOfARootOnlySegment) {
 }
 
 // rm by the segment's owner leaves behind a lock another user created (best effort removal).
-TEST(LockRemoval, DISABLED_RmByTheOwnerRemovesALockAReaderCreated) {
+// Only those who may remove the segment create its lock, so its owner's rm removes both.
+TEST(LockRemoval, OnlyOwnerCreatorOrRootCreateTheLockSoRmRemovesIt) {
   SegmentGuard segment(IPC_PRIVATE, 4096, 0644);
   const int id = segment.id();
   LockGuard lock(id);
   ASSERT_EQ(run_shmtool({"chown", "1:1", segment.id_arg()}).exit_code, 0);
-  ASSERT_EQ(run_shmtool({"read", segment.id_arg(), "--lock"}, as_nobody()).exit_code, 0);
+  const RunResult reader_first = run_shmtool({"read", segment.id_arg(), "--lock"}, as_nobody());
+  EXPECT_EQ(reader_first.exit_code, 1) << reader_first.err;
+  EXPECT_NE(reader_first.err.find("only the segment's owner, its creator or root may create it"),
+            std::string::npos)
+      << reader_first.err;
+  EXPECT_FALSE(lock_exists(id));
+  const auto as_owner = [&](std::vector<std::string> args) {
+    args.insert(args.begin(),
+                {"setpriv", "--reuid=1", "--regid=1", "--clear-groups", shmtool_binary()});
+    return run_program(args);
+  };
+  ASSERT_EQ(as_owner({"lock", segment.id_arg(), "--", "true"}).exit_code, 0);
   ASSERT_TRUE(lock_exists(id));
-  const RunResult rm = run_program({"setpriv", "--reuid=1", "--regid=1", "--clear-groups",
-                                    shmtool_binary(), "rm", segment.id_arg()});
+  const RunResult reader = run_shmtool({"read", segment.id_arg(), "--lock"}, as_nobody());
+  EXPECT_EQ(reader.exit_code, 0) << "once it exists, readers take it: " << reader.err;
+  const RunResult rm = as_owner({"rm", segment.id_arg()});
   EXPECT_EQ(rm.exit_code, 0) << rm.err;
   EXPECT_FALSE(segment_exists(id));
   EXPECT_FALSE(lock_exists(id)) << "the lock outlived its segment";
 }
 
 // Taking the lock of a segment already marked for removal makes a new lock that nothing removes.
-TEST(LockRemoval, DISABLED_LockOfAMarkedSegmentDoesNotOutliveIt) {
+TEST(LockRemoval, LockOfAMarkedSegmentDoesNotOutliveIt) {
   SegmentGuard segment(IPC_PRIVATE, 4096);
   const int id = segment.id();
   LockGuard lock(id);
@@ -703,6 +716,38 @@ TEST(LockRemoval, DISABLED_LockOfAMarkedSegmentDoesNotOutliveIt) {
   }
   EXPECT_FALSE(segment_exists(id));
   EXPECT_FALSE(lock_exists(id)) << "the lock outlived its segment";
+}
+
+TEST(LockOwnership, FollowsChownAndChmodOfItsSegment) {
+  SegmentGuard segment(IPC_PRIVATE, 4096, 0600);
+  const int id = segment.id();
+  LockGuard lock(id);
+  ASSERT_EQ(run_shmtool({"lock", segment.id_arg(), "--", "true"}).exit_code, 0);
+  ASSERT_EQ(run_shmtool({"chown", "65534:65534", segment.id_arg()}).exit_code, 0);
+  ASSERT_EQ(run_shmtool({"chmod", "640", segment.id_arg()}).exit_code, 0);
+  const int semid = semget(static_cast<key_t>(0xffffffffU - static_cast<unsigned>(id)), 0, 0);
+  ASSERT_GE(semid, 0);
+  struct semid_ds ds {};
+  union {
+    int val;
+    struct semid_ds* buf;
+  } arg{};
+  arg.buf = &ds;
+  ASSERT_EQ(semctl(semid, 0, IPC_STAT, arg), 0);
+  EXPECT_EQ(ds.sem_perm.uid, 65534U);
+  EXPECT_EQ(ds.sem_perm.gid, 65534U);
+  EXPECT_EQ(ds.sem_perm.mode & 0777U, 0660U) << "read permission grants alter too";
+}
+
+TEST(LockTimeout, SaysHowLongItWaited) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  LockGuard lock(segment.id());
+  Holder holder(segment.id());
+  ASSERT_TRUE(eventually([&] { return lock_value(segment.id()) == 0; })) << holder.process().err();
+  const RunResult run =
+      run_shmtool({"write", segment.id_arg(), "--lock", "--timeout", "0.25", "x"});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("after 0.25 s (--timeout)"), std::string::npos) << run.err;
 }
 
 }  // namespace

@@ -134,7 +134,10 @@ int run_read(const ReadOptions& options, Context& context) {
   context.out.flush();
   lock.reset();
   // Removed only once everything was delivered: a failed write leaves the data in place.
-  if (options.remove) unwrap(remove_segment(context.kernel, segment.id, Usage::skip));
+  if (options.remove) {
+    const RemoveOutcome removed = unwrap(remove_segment(context.kernel, segment.id, Usage::skip));
+    if (removed.lock_failure) throw CommandFailure(*removed.lock_failure);
+  }
   return kSuccess;
 }
 

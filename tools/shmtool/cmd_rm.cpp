@@ -87,7 +87,7 @@ int run_rm(const RmOptions& options, Context& context) {
       auto record = stat_segment(context.kernel, *target.id, usage);
       if (record.ok()) {
         const bool marked = record->nattch > 0;
-        outcome = RemoveOutcome{std::move(*record), marked};
+        outcome = RemoveOutcome{std::move(*record), marked, std::nullopt};
       } else {
         outcome = std::move(record).error();
       }
@@ -98,6 +98,7 @@ int run_rm(const RmOptions& options, Context& context) {
       failures.add(context, target.label, outcome.error());
       continue;
     }
+    if (outcome->lock_failure) failures.add(context, target.label, *outcome->lock_failure);
     if (context.json) {
       auto object = segment_json(outcome->segment, context.names);
       object["segment"] = target.label;
