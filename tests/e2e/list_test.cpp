@@ -289,8 +289,9 @@ TEST(ListFilter, OrphanedLeavesOutAttachedSegments) {
   const auto ids = ids_of(list_json({"--orphaned"}));
   EXPECT_TRUE(has(ids, orphan.id()));
   EXPECT_FALSE(has(ids, attached_one.id()));
-  for (const auto& s : list_json({"--orphaned"})["segments"])
-    EXPECT_EQ(s["nattch"], 0);
+  const auto orphans = list_json({"--orphaned"});  // kept alive while iterated
+  for (const auto& segment : orphans["segments"])
+    EXPECT_EQ(segment["nattch"], 0);
 }
 
 TEST(ListFilter, DestShowsOnlySegmentsMarkedForRemoval) {
