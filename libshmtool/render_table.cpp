@@ -41,6 +41,13 @@ std::string usage_text(const std::optional<std::uint64_t>& bytes) {
 std::string render_table(std::span<const SegmentRecord> segments,
                          std::span<const Column* const> columns, NameResolver& names,
                          const TableOptions& options) {
+  std::string out;
+  write_table(segments, columns, names, options, [&out](std::string_view piece) { out += piece; });
+  return out;
+}
+
+void write_table(std::span<const SegmentRecord> segments, std::span<const Column* const> columns,
+                 NameResolver& names, const TableOptions& options, const TableSink& sink) {
   const bool raw = options.layout == Layout::raw;
   CellContext context{names, raw ? SizeStyle::bytes : options.sizes,
                       raw ? TimeStyle::packed : TimeStyle::local};
@@ -78,8 +85,10 @@ std::string render_table(std::span<const SegmentRecord> segments,
       }
     }
   }
+  // Lines go out in pieces of about 64 KiB: no second copy of the whole table in memory.
+  constexpr std::size_t kPiece = 1 << 16;
   std::string out;
-  out.reserve(cells.size() + rows * (columns.size() + 1) * 4);
+  out.reserve(kPiece + 4096);
   for (std::size_t row = 0; row < rows; ++row) {
     const std::size_t line_start = out.size();
     for (std::size_t i = 0; i < columns.size(); ++i) {
@@ -90,8 +99,12 @@ std::string render_table(std::span<const SegmentRecord> segments,
     while (out.size() > line_start && out.back() == ' ')
       out.pop_back();
     out += '\n';
+    if (out.size() >= kPiece) {
+      sink(out);
+      out.clear();
+    }
   }
-  return out;
+  if (!out.empty()) sink(out);
 }
 
 std::string render_stat(const SegmentRecord& s, NameResolver& names) {

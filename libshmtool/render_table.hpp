@@ -2,6 +2,7 @@
 // The human renderers: the aligned table (or --raw lines) of `list`, and the field lines of
 // `stat`.
 
+#include <functional>
 #include <span>
 #include <string>
 
@@ -29,6 +30,13 @@ struct TableOptions {
 std::string render_table(std::span<const SegmentRecord> segments,
                          std::span<const Column* const> columns, NameResolver& names,
                          const TableOptions& options);
+
+/// Receives a table in pieces.
+using TableSink = std::function<void(std::string_view)>;
+
+/// Writes what render_table returns, in pieces of about 64 KiB.
+void write_table(std::span<const SegmentRecord> segments, std::span<const Column* const> columns,
+                 NameResolver& names, const TableOptions& options, const TableSink& sink);
 
 /// Returns `stat`'s lines for one segment: "field: value", aligned, each ending in '\n'.
 std::string render_stat(const SegmentRecord& segment, NameResolver& names);

@@ -232,3 +232,31 @@ TEST(RenderStat, MarksAPrivateKeyAndAnEmptyStatus) {
 
 }  // namespace
 }  // namespace shmtool
+
+namespace shmtool {
+namespace {
+
+TEST(WriteTable, SendsALargeTableInBoundedPiecesOfWholeLines) {
+  test::FakeNames names;
+  std::vector<SegmentRecord> segments(5000);
+  for (int i = 0; i < 5000; ++i) {
+    segments[static_cast<std::size_t>(i)].id = i;
+    segments[static_cast<std::size_t>(i)].size = 4096;
+  }
+  const auto columns = default_columns();
+  std::vector<std::string> pieces;
+  write_table(segments, columns, names, TableOptions{},
+              [&](std::string_view piece) { pieces.emplace_back(piece); });
+  ASSERT_GT(pieces.size(), 2U);
+  std::string joined;
+  for (const std::string& piece : pieces) {
+    EXPECT_LE(piece.size(), (1U << 16) + 4096);
+    EXPECT_TRUE(piece.ends_with('\n')) << "pieces end at a line's end";
+    joined += piece;
+  }
+  EXPECT_EQ(joined, render_table(segments, columns, names, TableOptions{}));
+  EXPECT_EQ(std::count(joined.begin(), joined.end(), '\n'), 5001);
+}
+
+}  // namespace
+}  // namespace shmtool

@@ -76,7 +76,8 @@ int run_list(const ListOptions& options, Context& context) {
   layout.headings = options.noheadings ? Headings::hide : Headings::show;
   layout.layout = options.raw ? Layout::raw : Layout::aligned;
   layout.sizes = options.bytes ? SizeStyle::bytes : SizeStyle::human;
-  context.out.write(render_table(segments, columns, context.names, layout));
+  write_table(segments, columns, context.names, layout,
+              [&context](std::string_view piece) { context.out.write(piece); });
   return kSuccess;
 }
 
