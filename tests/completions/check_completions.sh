@@ -40,7 +40,17 @@ complete_bash() {
     printf "%s\n" "${COMPREPLY[@]}"' _ "$bash_file" "$1"
 }
 complete_fish() { fish --no-config -c "source $fish_file; complete -C '$1'" | cut -f1; }
-complete_zsh() { "$here/zsh_complete.zsh" "$zsh_dir" "$1"; }
+# A zpty session on a loaded machine can lose the keystrokes before zle reads them (seen once
+# in 1,500 queries): an empty answer is asked again, twice at most. A completion that offers
+# nothing still fails, three times over.
+complete_zsh() {
+  local offered attempt
+  for attempt in 1 2 3; do
+    offered=$("$here/zsh_complete.zsh" "$zsh_dir" "$1")
+    [ -n "$offered" ] && break
+  done
+  printf '%s\n' "$offered"
+}
 
 # expect SHELL LINE WORD...: each WORD is offered (a word ending in / may be a prefix).
 expect() {

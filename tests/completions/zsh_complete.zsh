@@ -26,6 +26,7 @@ for i in {1..600}; do
   sleep 0.05
 done
 rm -f $ready
+sleep 0.2  # the prompt is drawn and zle reads after the command that touched the file
 zpty -w -n shell "$line"$'\t'
 zpty -w shell $'\C-u'"touch ${(q)done}"
 for i in {1..1200}; do

@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -37,6 +39,23 @@ nlohmann::json parse_json(const RunResult& run) {
                   << "]";
     return nullptr;
   }
+}
+
+::testing::AssertionResult in_private_empty_ipc_namespace() {
+  auto namespace_of = [](const std::string& pid) {
+    std::error_code error;
+    return std::filesystem::read_symlink("/proc/" + pid + "/ns/ipc", error).string();
+  };
+  const std::string own = namespace_of("self");
+  if (own.empty()) return ::testing::AssertionFailure() << "cannot read /proc/self/ns/ipc";
+  if (own == namespace_of(std::to_string(getppid()))) {
+    return ::testing::AssertionFailure()
+           << "not in a private IPC namespace: run this suite under unshare --ipc (ctest does)";
+  }
+  if (!read_proc_shm().empty()) {
+    return ::testing::AssertionFailure() << "the IPC namespace is not empty";
+  }
+  return ::testing::AssertionSuccess();
 }
 
 nlohmann::json stat_json(int id) {

@@ -4,9 +4,11 @@
 
 #include <sys/types.h>
 
+#include <gtest/gtest.h>
 #include <cstdint>
 #include <map>
 #include <memory>
+
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -25,6 +27,11 @@ RunOptions as_nobody();
 
 /// Returns the JSON the run printed on stdout; a test failure (and null) when it is not JSON.
 nlohmann::json parse_json(const RunResult& run);
+
+/// Succeeds when this process has an IPC namespace of its own (`unshare --ipc` gave it a new
+/// one; its parent keeps the old one) holding no segment: where suites may count segments,
+/// change kernel limits or run rm --all without reaching anyone else's.
+::testing::AssertionResult in_private_empty_ipc_namespace();
 
 /// Returns the segment object of `shmtool stat --json ID`: stat's output less its "lock" key
 /// (which must be there), so it compares equal to what list and create print. A test failure

@@ -19,11 +19,6 @@
 namespace shmtool::test {
 namespace {
 
-std::string ipc_namespace_of(const std::string& pid) {
-  std::error_code error;
-  return std::filesystem::read_symlink("/proc/" + pid + "/ns/ipc", error).string();
-}
-
 std::size_t page_size() {
   return static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
 }
@@ -47,11 +42,7 @@ class KernelLimits : public ::testing::Test {
     // These tests lower the limits of the IPC namespace they run in: refuse unless it is a
     // private one (`unshare --ipc` gave it a new one, its parent keeps the old one) that holds
     // no segment.
-    const std::string own = ipc_namespace_of("self");
-    ASSERT_FALSE(own.empty()) << "cannot read /proc/self/ns/ipc";
-    ASSERT_NE(own, ipc_namespace_of(std::to_string(getppid())))
-        << "not in a private IPC namespace: run this suite under unshare --ipc (ctest does)";
-    ASSERT_TRUE(read_proc_shm().empty()) << "the IPC namespace is not empty";
+    ASSERT_TRUE(in_private_empty_ipc_namespace());
     for (const char* name : {"shmmax", "shmall", "shmmni"}) {
       std::ifstream in(std::string("/proc/sys/kernel/") + name);
       std::uint64_t value = 0;

@@ -40,22 +40,13 @@ std::vector<int> proc_ids() {
   return sorted(ids);
 }
 
-std::string ipc_namespace_of(const std::string& pid) {
-  std::error_code error;
-  return std::filesystem::read_symlink("/proc/" + pid + "/ns/ipc", error).string();
-}
-
 class PrivateNamespace : public ::testing::Test {
  protected:
   void SetUp() override {
     // rm --all must never reach segments of others: refuse unless this process has an IPC
     // namespace of its own (`unshare --ipc` gave it a new one, its parent keeps the old one)
     // and nothing else lives in it.
-    const std::string own = ipc_namespace_of("self");
-    ASSERT_FALSE(own.empty()) << "cannot read /proc/self/ns/ipc";
-    ASSERT_NE(own, ipc_namespace_of(std::to_string(getppid())))
-        << "not in a private IPC namespace: run this suite under unshare --ipc (ctest does)";
-    ASSERT_TRUE(proc_ids().empty()) << "the IPC namespace is not empty";
+    ASSERT_TRUE(in_private_empty_ipc_namespace());
   }
 };
 

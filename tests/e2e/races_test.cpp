@@ -27,11 +27,6 @@
 namespace shmtool::test {
 namespace {
 
-std::string ipc_namespace_of(const std::string& pid) {
-  std::error_code error;
-  return std::filesystem::read_symlink("/proc/" + pid + "/ns/ipc", error).string();
-}
-
 // The semids of every semaphore set in this IPC namespace (/proc/sysvipc/sem).
 std::vector<int> semaphore_sets() {
   std::ifstream in("/proc/sysvipc/sem");
@@ -65,11 +60,7 @@ class Races : public ::testing::Test {
     // The churn below makes and removes segments as fast as it can and the checks count
     // segments and semaphore sets: refuse unless this process has a private IPC namespace
     // (`unshare --ipc` gave it a new one, its parent keeps the old one) with nothing in it.
-    const std::string own = ipc_namespace_of("self");
-    ASSERT_FALSE(own.empty()) << "cannot read /proc/self/ns/ipc";
-    ASSERT_NE(own, ipc_namespace_of(std::to_string(getppid())))
-        << "not in a private IPC namespace: run this suite under unshare --ipc (ctest does)";
-    ASSERT_TRUE(read_proc_shm().empty()) << "the IPC namespace is not empty";
+    ASSERT_TRUE(in_private_empty_ipc_namespace());
     ASSERT_TRUE(semaphore_sets().empty()) << "the IPC namespace has semaphore sets";
   }
 
