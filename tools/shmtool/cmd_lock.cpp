@@ -30,12 +30,6 @@ struct LockOptions {
 constexpr int kCannotExecute = 126;
 constexpr int kNotFoundCommand = 127;
 
-std::string lowercase_strerror(int err) {
-  std::string text = std::strerror(err);
-  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-  return text;
-}
-
 int run_command(const std::vector<std::string>& command, Context& context) {
   std::vector<char*> argv;
   for (const std::string& word : command)
@@ -49,8 +43,8 @@ int run_command(const std::vector<std::string>& command, Context& context) {
     signal(SIGPIPE, SIG_DFL);
     execvp(argv[0], argv.data());
     const int err = errno;
-    context.report(Error{ErrorKind::system, Op::lock, err, command.front(),
-                         "cannot run: " + lowercase_strerror(err)});
+    context.report(
+        Error{ErrorKind::system, Op::lock, err, command.front(), "cannot run: " + errno_text(err)});
     _exit(err == ENOENT ? kNotFoundCommand : kCannotExecute);
   }
   int status = 0;

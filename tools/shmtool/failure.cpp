@@ -9,12 +9,6 @@
 namespace shmtool::cli {
 namespace {
 
-std::string strerror_text(int err) {
-  std::string text = std::strerror(err);
-  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
-  return text;
-}
-
 std::string permission_words(Op op) {
   switch (op) {
     case Op::attach:
@@ -103,20 +97,26 @@ std::string create_limit_words(const Error& e) {
     case ENOMEM:
       return "not enough memory for " + bytes_text(e.size);
     default:
-      return strerror_text(e.err);
+      return errno_text(e.err);
   }
 }
 
 std::string system_words(const Error& e) {
   if (e.op == Op::create && e.err != 0) return create_limit_words(e);
-  if (e.op == Op::ftok) return "cannot make a key: " + strerror_text(e.err);
-  if (e.op == Op::open_input) return "cannot open: " + strerror_text(e.err);
-  if (e.op == Op::read_input) return "cannot read: " + strerror_text(e.err);
+  if (e.op == Op::ftok) return "cannot make a key: " + errno_text(e.err);
+  if (e.op == Op::open_input) return "cannot open: " + errno_text(e.err);
+  if (e.op == Op::read_input) return "cannot read: " + errno_text(e.err);
   if (e.err == 0) return "failed";
-  return strerror_text(e.err);
+  return errno_text(e.err);
 }
 
 }  // namespace
+
+std::string errno_text(int err) {
+  std::string text = std::strerror(err);
+  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return text;
+}
 
 int exit_code_for(const Error& error) {
   switch (error.kind) {

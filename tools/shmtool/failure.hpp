@@ -26,6 +26,9 @@ class CommandFailure : public std::exception {
 /// Returns the exit code for `error`: 2 usage, 3 not found, else 1.
 int exit_code_for(const Error& error);
 
+/// Returns strerror(err) as messages write it: "no space left on device".
+std::string errno_text(int err);
+
 /// Returns why `error` happened, in words a user can act on (no subject, no prefix).
 std::string explain(const Error& error);
 

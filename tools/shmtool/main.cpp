@@ -118,7 +118,7 @@ int print_to_stdout(const std::string& text, Output& out) {
     out.flush();
   } catch (const OutputError& e) {
     if (e.err == EPIPE) return kSuccess;
-    std::cerr << "shmtool: standard output: " << lower_first(std::strerror(e.err)) << '\n';
+    std::cerr << "shmtool: standard output: " << errno_text(e.err) << '\n';
     return kFailure;
   }
   return kSuccess;
@@ -177,8 +177,8 @@ int run(int argc, char** argv) {
   } catch (const OutputError& e) {
     // A reader that went away took what it wanted: end quietly.
     if (e.err == EPIPE) return kSuccess;
-    std::cerr << "shmtool: " << context.command
-              << ": standard output: " << lower_first(std::strerror(e.err)) << '\n';
+    std::cerr << "shmtool: " << context.command << ": standard output: " << errno_text(e.err)
+              << '\n';
     return kFailure;
   } catch (const std::exception& e) {
     std::cerr << "shmtool: " << context.command << ": " << e.what() << '\n';
