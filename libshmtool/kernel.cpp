@@ -13,9 +13,12 @@ constexpr const char* kProcShm = "/proc/sysvipc/shm";
 class SystemKernel final : public ShmKernel {
  public:
   int max_index() override {
-    struct shm_info info {};
-    // SHM_INFO fills a struct shm_info through the shmid_ds pointer, as shmctl(2) documents.
-    const int rc = shmctl(0, SHM_INFO, reinterpret_cast<struct shmid_ds*>(&info));
+    // IPC_INFO returns the highest index in use, as SHM_INFO does, but SHM_INFO also makes the
+    // kernel add up every segment's resident and swapped pages under its lock: a fifth of a
+    // whole listing's time at 4,000 segments. IPC_INFO fills a struct shminfo through the
+    // shmid_ds pointer, as shmctl(2) documents.
+    struct shminfo info {};
+    const int rc = shmctl(0, IPC_INFO, reinterpret_cast<struct shmid_ds*>(&info));
     return rc < 0 ? -errno : rc;
   }
 

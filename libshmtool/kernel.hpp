@@ -20,8 +20,8 @@ enum class IndexStat { stat_any, stat };
 class ShmKernel {
  public:
   virtual ~ShmKernel() = default;
-  /// shmctl(0, SHM_INFO): the highest index in use (0 when none: index 0 is then empty), or
-  /// -errno.
+  /// shmctl(0, IPC_INFO): the highest index in use (0 when none: index 0 is then empty), or
+  /// -errno. (SHM_INFO says the same, but walks every segment's pages first.)
   virtual int max_index() = 0;
   /// shmctl(index, SHM_STAT_ANY or SHM_STAT): the segment's id, or -errno.
   virtual int stat_index(int index, IndexStat call, struct shmid_ds& ds) = 0;

@@ -22,7 +22,7 @@ struct SegmentTable {
   TableSource source = TableSource::stat_any;
 };
 
-/// Lists every segment: SHM_INFO, then SHM_STAT_ANY per index; SHM_STAT where SHM_STAT_ANY is
+/// Lists every segment: IPC_INFO, then SHM_STAT_ANY per index; SHM_STAT where SHM_STAT_ANY is
 /// refused; /proc/sysvipc/shm where a segment cannot be read either way. Segments that vanish
 /// meanwhile are skipped. Fails (Op::enumerate) only when no source works.
 Result<SegmentTable> list_segments(ShmKernel& kernel, Usage usage);

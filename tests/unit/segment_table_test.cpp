@@ -567,4 +567,31 @@ TEST(StatSegmentOnRealSegments, ReportsNotFoundOnceTheSegmentIsRemoved) {
 }
 
 }  // namespace
+TEST(SystemKernelOnRealSegments, MaxIndexIsTheHighestIndexShmInfoReports) {
+  // max_index asks IPC_INFO, which skips SHM_INFO's walk over every segment's pages; both must
+  // name the same highest index, with a segment of ours in the table. Other processes may add
+  // or remove segments meanwhile: compare only when SHM_INFO says the same before and after.
+  test::SegmentGuard segment(IPC_PRIVATE, 4096, 0600);
+  auto shm_info_max = [] {
+    struct shm_info info {};
+    return shmctl(0, SHM_INFO, reinterpret_cast<struct shmid_ds*>(&info));
+  };
+  bool compared = false;
+  for (int attempt = 0; attempt < 20 && !compared; ++attempt) {
+    const int before = shm_info_max();
+    ASSERT_GE(before, 0) << std::strerror(errno);
+    const int from_ipc_info = system_kernel().max_index();
+    if (shm_info_max() != before) continue;
+    EXPECT_EQ(from_ipc_info, before);
+    compared = true;
+  }
+  EXPECT_TRUE(compared) << "the segment table kept changing";
+  // Our segment's index is within the range max_index covers.
+  struct shmid_ds ds {};
+  bool found = false;
+  for (int index = 0; index <= system_kernel().max_index() && !found; ++index)
+    found = shmctl(index, SHM_STAT_ANY, &ds) == segment.id();
+  EXPECT_TRUE(found);
+}
+
 }  // namespace shmtool
