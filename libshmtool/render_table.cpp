@@ -48,52 +48,68 @@ std::string render_table(std::span<const SegmentRecord> segments,
 
 void write_table(std::span<const SegmentRecord> segments, std::span<const Column* const> columns,
                  NameResolver& names, const TableOptions& options, const TableSink& sink) {
-  const bool raw = options.layout == Layout::raw;
-  CellContext context{names, raw ? SizeStyle::bytes : options.sizes,
-                      raw ? TimeStyle::packed : TimeStyle::local};
-  const bool headings = options.headings == Headings::show;
-  // Every cell's text in one buffer, found by its end offset: no allocation per cell or row
-  // (list renders thousands of rows).
-  std::string cells;
-  std::vector<std::size_t> ends;
-  cells.reserve((segments.size() + 1) * columns.size() * 8);
-  ends.reserve((segments.size() + 1) * columns.size());
-  if (headings) {
-    for (const Column* c : columns) {
-      cells += c->name;
-      ends.push_back(cells.size());
-    }
+  TableBuilder builder(columns, names, options);
+  for (const SegmentRecord& segment : segments)
+    builder.add(segment);
+  builder.write(sink);
+}
+
+TableBuilder::TableBuilder(std::span<const Column* const> columns, NameResolver& names,
+                           const TableOptions& options)
+    : columns_(columns),
+      context_{names, options.layout == Layout::raw ? SizeStyle::bytes : options.sizes,
+               options.layout == Layout::raw ? TimeStyle::packed : TimeStyle::local},
+      raw_(options.layout == Layout::raw),
+      headings_(options.headings == Headings::show),
+      widths_(columns.size(), 0) {
+  clear();
+}
+
+void TableBuilder::clear() {
+  cells_.clear();
+  rows_ = 0;
+  std::fill(widths_.begin(), widths_.end(), 0);
+  if (!headings_ || columns_.empty()) return;
+  for (std::size_t i = 0; i < columns_.size(); ++i)
+    add_cell(columns_[i]->name, i);
+  ++rows_;
+}
+
+void TableBuilder::reserve(std::size_t rows) {
+  // Generous: a cell is rarely over 15 bytes, and pages that are never written are never mapped.
+  cells_.reserve(cells_.size() + rows * columns_.size() * 16);
+}
+
+void TableBuilder::add_cell(std::string_view text, std::size_t column) {
+  // A NUL ends each cell: no cell holds one (names come from C strings, the rest is formatted).
+  text = text.substr(0, text.find('\0'));
+  cells_ += text;
+  cells_ += '\0';
+  if (!raw_) widths_[column] = std::max(widths_[column], text.size());
+}
+
+void TableBuilder::add(const SegmentRecord& segment) {
+  if (columns_.empty()) return;
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    const std::string text = columns_[i]->text(segment, context_);
+    add_cell(raw_ && text.empty() ? std::string_view("-") : std::string_view(text), i);
   }
-  for (const SegmentRecord& segment : segments) {
-    for (const Column* c : columns) {
-      const std::string text = c->text(segment, context);
-      cells += raw && text.empty() ? std::string_view("-") : std::string_view(text);
-      ends.push_back(cells.size());
-    }
-  }
-  const std::size_t rows = columns.empty() ? 0 : ends.size() / columns.size();
-  auto cell = [&](std::size_t row, std::size_t column) {
-    const std::size_t index = row * columns.size() + column;
-    const std::size_t begin = index == 0 ? 0 : ends[index - 1];
-    return std::string_view(cells).substr(begin, ends[index] - begin);
-  };
-  std::vector<std::size_t> widths(columns.size(), 0);
-  if (!raw) {
-    for (std::size_t row = 0; row < rows; ++row) {
-      for (std::size_t i = 0; i < columns.size(); ++i) {
-        widths[i] = std::max(widths[i], cell(row, i).size());
-      }
-    }
-  }
+  ++rows_;
+}
+
+void TableBuilder::write(const TableSink& sink) const {
   // Lines go out in pieces of about 64 KiB: no second copy of the whole table in memory.
   constexpr std::size_t kPiece = 1 << 16;
   std::string out;
-  out.reserve(kPiece + 4096);
-  for (std::size_t row = 0; row < rows; ++row) {
+  out.reserve(std::min(cells_.size() * 2, kPiece) + 4096);
+  const char* cell = cells_.data();
+  for (std::size_t row = 0; row < rows_; ++row) {
     const std::size_t line_start = out.size();
-    for (std::size_t i = 0; i < columns.size(); ++i) {
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      const std::string_view text(cell);
+      cell += text.size() + 1;
       if (i > 0) out += ' ';
-      append_padded(out, cell(row, i), widths[i], columns[i]->align, i + 1 == columns.size());
+      append_padded(out, text, widths_[i], columns_[i]->align, i + 1 == columns_.size());
     }
     // An empty last cell (STATUS, say) would leave its separator and padding at the line's end.
     while (out.size() > line_start && out.back() == ' ')

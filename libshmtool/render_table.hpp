@@ -5,6 +5,8 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "columns.hpp"
 #include "names.hpp"
@@ -37,6 +39,33 @@ using TableSink = std::function<void(std::string_view)>;
 /// Writes what render_table returns, in pieces of about 64 KiB.
 void write_table(std::span<const SegmentRecord> segments, std::span<const Column* const> columns,
                  NameResolver& names, const TableOptions& options, const TableSink& sink);
+
+/// Builds the table row by row, keeping only the cells' text and the columns' widths, then
+/// writes it: `list` adds each segment as the kernel is read, with no record kept.
+class TableBuilder {
+ public:
+  TableBuilder(std::span<const Column* const> columns, NameResolver& names,
+               const TableOptions& options);
+  /// Makes room for `rows` more rows without copying the cells as they grow; untouched room
+  /// costs no memory.
+  void reserve(std::size_t rows);
+  void add(const SegmentRecord& segment);
+  /// Drops every row added (the heading line stays).
+  void clear();
+  /// Writes the lines, in pieces of about 64 KiB.
+  void write(const TableSink& sink) const;
+
+ private:
+  void add_cell(std::string_view text, std::size_t column);
+
+  std::span<const Column* const> columns_;
+  CellContext context_;
+  bool raw_;
+  bool headings_;
+  std::string cells_;  // every cell's text followed by '\0' (cells are C strings), row by row
+  std::vector<std::size_t> widths_;
+  std::size_t rows_ = 0;
+};
 
 /// Returns `stat`'s lines for one segment: "field: value", aligned, each ending in '\n'.
 std::string render_stat(const SegmentRecord& segment, NameResolver& names);

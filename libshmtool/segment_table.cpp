@@ -1,6 +1,7 @@
 #include "segment_table.hpp"
 
 #include <cerrno>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -13,17 +14,21 @@ bool slot_is_empty(int rc) {
   return rc == -EINVAL || rc == -EIDRM;
 }
 
-Result<SegmentTable> list_from_proc(ShmKernel& kernel) {
+Result<TableSource> list_from_proc(ShmKernel& kernel, SegmentSink& sink) {
   auto text = kernel.proc_table();
   if (!text.ok()) return text.error();
   auto records = parse_proc_shm(*text);
   if (!records.ok()) return records.error();
-  return SegmentTable{std::move(*records), TableSource::proc};
+  sink.expect(records->size());
+  for (const SegmentRecord& record : *records)
+    sink.add(record);
+  return TableSource::proc;
 }
 
-// Walks the indexes; returns false when a segment exists that neither call may read.
-bool list_by_index(ShmKernel& kernel, int max_index, SegmentTable& table) {
-  table.segments.reserve(static_cast<std::size_t>(max_index) + 1);
+// Walks the indexes; returns nullopt when a segment exists that neither call may read.
+std::optional<TableSource> list_by_index(ShmKernel& kernel, int max_index, SegmentSink& sink) {
+  sink.expect(static_cast<std::size_t>(max_index) + 1);
+  TableSource source = TableSource::stat_any;
   bool stat_any_works = false;
   bool stat_any_refused = false;
   for (int index = 0; index <= max_index; ++index) {
@@ -32,7 +37,7 @@ bool list_by_index(ShmKernel& kernel, int max_index, SegmentTable& table) {
       const int id = kernel.stat_index(index, IndexStat::stat_any, ds);
       if (id >= 0) {
         stat_any_works = true;
-        table.segments.push_back(record_from_shmid_ds(id, ds));
+        sink.add(record_from_shmid_ds(id, ds));
         continue;
       }
       // Once SHM_STAT_ANY has worked, EINVAL can only mean an empty slot.
@@ -43,28 +48,47 @@ bool list_by_index(ShmKernel& kernel, int max_index, SegmentTable& table) {
     const int id = kernel.stat_index(index, IndexStat::stat, ds);
     if (id >= 0) {
       stat_any_refused = true;
-      table.source = TableSource::stat;
-      table.segments.push_back(record_from_shmid_ds(id, ds));
+      source = TableSource::stat;
+      sink.add(record_from_shmid_ds(id, ds));
     } else if (!slot_is_empty(id)) {
-      return false;
+      return std::nullopt;
     }
   }
-  return true;
+  return source;
 }
+
+// Keeps every segment, in order.
+class VectorSink final : public SegmentSink {
+ public:
+  explicit VectorSink(std::vector<SegmentRecord>& segments) : segments_(segments) {}
+  void expect(std::size_t count) override { segments_.reserve(count); }
+  void add(const SegmentRecord& segment) override { segments_.push_back(segment); }
+  void restart() override { segments_.clear(); }
+
+ private:
+  std::vector<SegmentRecord>& segments_;
+};
 
 }  // namespace
 
-Result<SegmentTable> list_segments(ShmKernel& kernel, Usage usage) {
+Result<TableSource> for_each_segment(ShmKernel& kernel, SegmentSink& sink) {
   const int max_index = kernel.max_index();
-  Result<SegmentTable> table = SegmentTable{};
-  if (max_index < 0) {
-    table = list_from_proc(kernel);
-  } else if (!list_by_index(kernel, max_index, *table)) {
-    table = list_from_proc(kernel);
+  if (max_index >= 0) {
+    if (auto source = list_by_index(kernel, max_index, sink)) return *source;
+    sink.restart();
   }
-  if (table.ok() && usage == Usage::read && table->source != TableSource::proc) {
+  return list_from_proc(kernel, sink);
+}
+
+Result<SegmentTable> list_segments(ShmKernel& kernel, Usage usage) {
+  SegmentTable table;
+  VectorSink sink(table.segments);
+  auto source = for_each_segment(kernel, sink);
+  if (!source.ok()) return source.error();
+  table.source = *source;
+  if (usage == Usage::read && table.source != TableSource::proc) {
     // rss/swap are best effort: a /proc that cannot be read leaves them null.
-    (void)fill_usage(kernel, table->segments);
+    (void)fill_usage(kernel, table.segments);
   }
   return table;
 }

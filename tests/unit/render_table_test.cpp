@@ -260,3 +260,52 @@ TEST(WriteTable, SendsALargeTableInBoundedPiecesOfWholeLines) {
 
 }  // namespace
 }  // namespace shmtool
+
+namespace shmtool {
+namespace {
+
+TEST(TableBuilder, ClearDropsTheRowsAndTheirWidthsButKeepsTheHeadings) {
+  test::FakeNames names;
+  names.users[1002] = "a-very-long-user-name";
+  const auto columns = columns_named({"ID", "OWNER", "SIZE"});
+  SegmentRecord wide;
+  wide.id = 1234567;
+  wide.uid = 1002;
+  wide.size = 1;
+  const auto kept = two_segments();
+  for (Layout layout : {Layout::aligned, Layout::raw}) {
+    for (Headings headings : {Headings::show, Headings::hide}) {
+      TableOptions options;
+      options.layout = layout;
+      options.headings = headings;
+      TableBuilder builder(columns, names, options);
+      builder.reserve(3);
+      builder.add(wide);
+      builder.add(kept[0]);
+      builder.clear();
+      for (const SegmentRecord& segment : kept)
+        builder.add(segment);
+      std::string written;
+      builder.write([&written](std::string_view piece) { written += piece; });
+      EXPECT_EQ(written, render_table(kept, columns, names, options));
+      EXPECT_EQ(written.find("a-very-long"), std::string::npos);
+      EXPECT_EQ(written.find("      "), std::string::npos) << "no width left from the wide row";
+    }
+  }
+}
+
+TEST(TableBuilder, EndsACellAtANulInItsText) {
+  // Cells are kept as C strings; a name with a NUL (never from NSS) cannot shift the columns.
+  test::FakeNames names;
+  names.users[1000] = std::string("ali\0ce", 6);
+  const auto columns = columns_named({"OWNER", "ID"});
+  const auto segments = two_segments();
+  const std::string table = render_table(segments, columns, names, TableOptions{});
+  EXPECT_EQ(table,
+            "OWNER    ID\n"
+            "ali   32773\n"
+            "4000      5\n");
+}
+
+}  // namespace
+}  // namespace shmtool

@@ -223,6 +223,44 @@ TEST(ListSegments, FallsBackToProcWhenAHiddenSegmentIsUnreadable) {
   EXPECT_EQ(ids_of(table->segments), kThreeIds);
 }
 
+// Records what for_each_segment hands over, in order.
+class LoggingSink final : public SegmentSink {
+ public:
+  std::vector<std::string> events;
+  void expect(std::size_t count) override { events.push_back("expect " + std::to_string(count)); }
+  void add(const SegmentRecord& segment) override {
+    events.push_back("add " + std::to_string(segment.id));
+  }
+  void restart() override { events.emplace_back("restart"); }
+};
+
+TEST(ForEachSegment, HandsOverEachSegmentInIndexOrder) {
+  FakeKernel kernel = three_segments();
+  LoggingSink sink;
+  auto source = for_each_segment(kernel, sink);
+  ASSERT_TRUE(source.ok());
+  EXPECT_EQ(*source, TableSource::stat_any);
+  EXPECT_EQ(sink.events, (std::vector<std::string>{"expect 6", "add " + std::to_string(id_at(0)),
+                                                   "add " + std::to_string(id_at(2)),
+                                                   "add " + std::to_string(id_at(5))}));
+}
+
+TEST(ForEachSegment, RestartsBeforeHandingOverTheProcListing) {
+  // SHM_STAT reads index 0, then index 2 cannot be read either way: what the sink has is void,
+  // and the listing comes again, whole, from /proc.
+  FakeKernel kernel = three_segments();
+  kernel.stat_any = StatAny::refused;
+  kernel.slots[2].readable = false;
+  LoggingSink sink;
+  auto source = for_each_segment(kernel, sink);
+  ASSERT_TRUE(source.ok());
+  EXPECT_EQ(*source, TableSource::proc);
+  const std::string first = "add " + std::to_string(id_at(0));
+  EXPECT_EQ(sink.events, (std::vector<std::string>{"expect 6", first, "restart", "expect 3", first,
+                                                   "add " + std::to_string(id_at(2)),
+                                                   "add " + std::to_string(id_at(5))}));
+}
+
 TEST(ListSegments, SkipsSegmentsThatVanish) {
   for (StatAny mode : {StatAny::works, StatAny::unknown, StatAny::refused}) {
     for (int err : {EIDRM, EINVAL}) {

@@ -44,6 +44,21 @@ std::string column_help() {
   return text;
 }
 
+// Hands the segments that pass the filters to a table as they are read.
+class FilteredRows final : public SegmentSink {
+ public:
+  FilteredRows(const ListFilter& filter, TableBuilder& table) : filter_(filter), table_(table) {}
+  void expect(std::size_t count) override { table_.reserve(count); }
+  void add(const SegmentRecord& segment) override {
+    if (matches(filter_, segment)) table_.add(segment);
+  }
+  void restart() override { table_.clear(); }
+
+ private:
+  const ListFilter& filter_;
+  TableBuilder& table_;
+};
+
 int run_list(const ListOptions& options, Context& context) {
   std::vector<const Column*> columns = default_columns();
   if (options.columns_opt->count() > 0) columns = unwrap(parse_column_list(options.columns));
@@ -56,6 +71,21 @@ int run_list(const ListOptions& options, Context& context) {
   const bool wants_usage =
       std::any_of(columns.begin(), columns.end(), [](const Column* c) { return c->needs_usage; }) ||
       (sort_by != nullptr && sort_by->needs_usage);
+  TableOptions layout;
+  layout.headings = options.noheadings ? Headings::hide : Headings::show;
+  layout.layout = options.raw ? Layout::raw : Layout::aligned;
+  layout.sizes = options.bytes ? SizeStyle::bytes : SizeStyle::human;
+  auto write_out = [&context](std::string_view piece) { context.out.write(piece); };
+
+  if (!context.json && !wants_usage && sort_by == nullptr && !options.reverse) {
+    // The table in index order needs no record kept: each segment becomes cells as it is read.
+    TableBuilder builder(columns, context.names, layout);
+    FilteredRows rows(filter, builder);
+    unwrap(for_each_segment(context.kernel, rows));
+    builder.write(write_out);
+    return kSuccess;
+  }
+
   SegmentTable table =
       unwrap(list_segments(context.kernel, wants_usage ? Usage::read : Usage::skip));
   std::vector<SegmentRecord>& segments = table.segments;
@@ -68,16 +98,10 @@ int run_list(const ListOptions& options, Context& context) {
   }
 
   if (context.json) {
-    write_segment_list_json(segments, context.names,
-                            [&context](std::string_view piece) { context.out.write(piece); });
+    write_segment_list_json(segments, context.names, write_out);
     return kSuccess;
   }
-  TableOptions layout;
-  layout.headings = options.noheadings ? Headings::hide : Headings::show;
-  layout.layout = options.raw ? Layout::raw : Layout::aligned;
-  layout.sizes = options.bytes ? SizeStyle::bytes : SizeStyle::human;
-  write_table(segments, columns, context.names, layout,
-              [&context](std::string_view piece) { context.out.write(piece); });
+  write_table(segments, columns, context.names, layout, write_out);
   return kSuccess;
 }
 
