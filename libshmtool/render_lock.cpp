@@ -1,13 +1,25 @@
 #include "render_lock.hpp"
 
+#include <cerrno>
+
 #include "segment_ref.hpp"
 
 namespace shmtool {
+namespace {
+
+// The set at the lock key is another program's (find_lock's EEXIST): the segment has no lock.
+bool key_taken(const LockReport& report) {
+  return !report.ok() && report.error().err == EEXIST;
+}
+
+}  // namespace
 
 std::string render_lock_line(int id, const LockReport& report) {
   const std::string key = "key " + format_key_hex(lock_key_for(id));
   std::string line = "lock:    ";
-  if (!report.ok()) {
+  if (key_taken(report)) {
+    line += "none (" + key + " holds another program's semaphore set)";
+  } else if (!report.ok()) {
     line += "exists, cannot be read (" + key + ")";
   } else if (!*report) {
     line += "none yet (" + key + ")";
@@ -23,7 +35,7 @@ std::string render_lock_line(int id, const LockReport& report) {
 }
 
 nlohmann::ordered_json lock_json(int id, const LockReport& report) {
-  if (report.ok() && !*report) return nullptr;
+  if ((report.ok() && !*report) || key_taken(report)) return nullptr;
   nlohmann::ordered_json j;
   j["key"] = lock_key_for(id);
   j["key_hex"] = format_key_hex(lock_key_for(id));

@@ -17,8 +17,9 @@ using LockReport = Result<std::optional<LockState>>;
 /// last pid 4702)"; ends in '\n'.
 std::string render_lock_line(int id, const LockReport& report);
 
-/// Returns null when there is no lock; else {"key", "key_hex", "semid", "held", "waiting",
-/// "last_pid"}, the last three null when the lock cannot be read.
+/// Returns null when there is no lock (none yet, or its key holds another program's set); else
+/// {"key", "key_hex", "semid", "held", "waiting", "last_pid"}, the last three null when the lock
+/// cannot be read.
 nlohmann::ordered_json lock_json(int id, const LockReport& report);
 
 }  // namespace shmtool

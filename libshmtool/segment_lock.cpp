@@ -53,24 +53,41 @@ Error marked_error(int id) {
                "the segment is removed or marked for removal; a new lock would outlive it"};
 }
 
-// A set at the lock key is shmtool's only if it has exactly one semaphore.
-Result<int> check_ours(int semid, int id) {
+// A set at the lock key is the segment's lock only if it has exactly one semaphore, is not at
+// the segment's own key, and belongs to the segment's owner (as shmtool keeps it) or was
+// created by the segment's owner or creator (the only non-root users shmtool lets create it).
+// Anything else there is another program's, and lock, stat and rm leave it alone.
+Result<int> check_ours(int semid, const SegmentRecord& segment) {
+  const int id = segment.id;
   struct semid_ds ds {};
   SemArgument arg{};
   arg.buf = &ds;
   if (semctl(semid, 0, IPC_STAT, arg) < 0) return lock_error(errno, id);
+  if (lock_key_for(id) == segment.key) {
+    return lock_error(EEXIST, id,
+                      "the lock key is the segment's own key; a semaphore set there is the "
+                      "application's, so it is left alone");
+  }
   if (ds.sem_nsems != 1) {
     return lock_error(EEXIST, id,
                       "a semaphore set with " + std::to_string(ds.sem_nsems) +
                           " semaphores has this key; it is not shmtool's, so it is left alone");
   }
+  const uid_t owner = ds.sem_perm.uid;
+  const uid_t creator = ds.sem_perm.cuid;
+  if (owner != segment.uid && creator != segment.uid && creator != segment.cuid) {
+    return lock_error(EEXIST, id,
+                      "a semaphore set of uid " + std::to_string(owner) +
+                          " has this key, not the segment's owner's; it is not shmtool's, so "
+                          "it is left alone");
+  }
   return semid;
 }
 
-Result<int> find_lock(int id) {
-  const int semid = semget(static_cast<key_t>(lock_key_for(id)), 0, 0);
-  if (semid < 0) return lock_error(errno, id);
-  return check_ours(semid, id);
+Result<int> find_lock(const SegmentRecord& segment) {
+  const int semid = semget(static_cast<key_t>(lock_key_for(segment.id)), 0, 0);
+  if (semid < 0) return lock_error(errno, segment.id);
+  return check_ours(semid, segment);
 }
 
 Result<int> open_or_create_lock(const SegmentRecord& segment) {
@@ -80,7 +97,7 @@ Result<int> open_or_create_lock(const SegmentRecord& segment) {
     return lock_error(EEXIST, id, "the lock key is the segment's own key; refusing to use it");
   }
   for (int attempt = 0; attempt < 3; ++attempt) {
-    auto found = find_lock(id);
+    auto found = find_lock(segment);
     if (found.ok() || found.error().err != ENOENT) return found;
     // Only those who may remove the segment create its lock, so rm can always remove it too.
     const uid_t me = geteuid();
@@ -129,7 +146,7 @@ std::uint32_t lock_key_for(int id) {
 }
 
 Result<std::optional<LockState>> inspect_lock(const SegmentRecord& segment) {
-  auto semid = find_lock(segment.id);
+  auto semid = find_lock(segment);
   if (!semid.ok()) {
     if (semid.error().err == ENOENT) return std::optional<LockState>{};
     return semid.error();
@@ -196,8 +213,8 @@ Result<HeldLock> take_lock(const SegmentRecord& segment,
   }
 }
 
-Status sync_lock(const SegmentRecord& segment) {
-  auto semid = find_lock(segment.id);
+Status sync_lock(const SegmentRecord& before, const SegmentRecord& segment) {
+  auto semid = find_lock(before);
   if (!semid.ok()) {
     if (semid.error().err == ENOENT) return Done{};
     return semid.error();
@@ -212,8 +229,9 @@ Status sync_lock(const SegmentRecord& segment) {
   return Done{};
 }
 
-Result<bool> remove_lock(int id) {
-  auto semid = find_lock(id);
+Result<bool> remove_lock(const SegmentRecord& segment) {
+  const int id = segment.id;
+  auto semid = find_lock(segment);
   if (!semid.ok()) {
     // None there, or a set that is not shmtool's (EEXIST from check_ours): nothing to remove.
     if (semid.error().err == ENOENT || semid.error().err == EEXIST) return false;

@@ -11,6 +11,9 @@
 //             the segment, and so its lock), with the segment's permission bits (read
 //             permission also grants alter, so readers can lock); a privileged creator gives it
 //             the segment's owner. chown and chmod of the segment carry over to its lock.
+//   it is the lock only if it is a set of one semaphore, not at the segment's own key, owned
+//             by the segment's owner or created by the segment's owner or creator; any other
+//             set at that key is another program's and is never used, shown or removed.
 
 #include <chrono>
 #include <cstdint>
@@ -34,7 +37,7 @@ struct LockState {
 };
 
 /// Returns the lock of `segment`, or nullopt when it has none yet. Fails (Op::lock) when it
-/// exists but cannot be read.
+/// cannot be read, or with EEXIST when the set at its key is another program's.
 Result<std::optional<LockState>> inspect_lock(const SegmentRecord& segment);
 
 /// A held lock; released (semop +1, SEM_UNDO) when destroyed.
@@ -61,13 +64,14 @@ class HeldLock {
 Result<HeldLock> take_lock(const SegmentRecord& segment,
                            std::optional<std::chrono::milliseconds> timeout);
 
-/// Gives the lock of `segment` (if it has one) the segment's owner, group and mode, after a
-/// chown or chmod. Fails (Op::lock) when the caller may not change the lock.
-Status sync_lock(const SegmentRecord& segment);
+/// Gives the lock of a segment (if it has one) the segment's new owner, group and mode, after a
+/// chown or chmod: `before` is the segment as it was (the lock is recognised by it), `segment`
+/// as it is now. Fails (Op::lock) when the caller may not change the lock.
+Status sync_lock(const SegmentRecord& before, const SegmentRecord& segment);
 
-/// Removes the lock of segment `id` if it exists (after the segment is removed). Only a set of
-/// exactly one semaphore is removed: anything else at that key is not shmtool's. Returns
-/// whether one was removed.
-Result<bool> remove_lock(int id);
+/// Removes the lock of `segment` if it has one (after the segment is removed). A set at the
+/// lock key that is not the segment's lock (see above) is left alone. Returns whether one was
+/// removed.
+Result<bool> remove_lock(const SegmentRecord& segment);
 
 }  // namespace shmtool

@@ -2,7 +2,10 @@
 
 #include "segment_lock.hpp"
 
+#include <linux/capability.h>
 #include <sys/shm.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -42,7 +45,7 @@ Result<SegmentRecord> set_perm(ShmKernel& kernel, int id, Op op, std::optional<u
   auto updated = stat_segment(kernel, id, Usage::skip);
   // The lock follows its segment's owner and mode (best effort: the caller changed the
   // segment, which is what was asked).
-  if (updated.ok()) (void)sync_lock(*updated);
+  if (updated.ok()) (void)sync_lock(*current, *updated);
   return updated;
 }
 
@@ -110,6 +113,17 @@ Result<CreateOutcome> create_segment(ShmKernel& kernel, const CreateRequest& req
   return CreateOutcome{std::move(*record), false};
 }
 
+bool caller_may_remove(const SegmentRecord& segment) {
+  const uid_t me = geteuid();
+  if (me == segment.uid || me == segment.cuid) return true;
+  struct __user_cap_header_struct header {};
+  header.version = _LINUX_CAPABILITY_VERSION_3;
+  header.pid = 0;
+  struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] {};
+  if (syscall(SYS_capget, &header, data) != 0) return me == 0;
+  return (data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) != 0;
+}
+
 Result<RemoveOutcome> remove_segment(ShmKernel& kernel, int id, Usage usage) {
   auto record = stat_segment(kernel, id, usage);
   if (!record.ok()) {
@@ -125,8 +139,8 @@ Result<RemoveOutcome> remove_segment(ShmKernel& kernel, int id, Usage usage) {
   }
   // The segment is gone (or goes at the last detach): its lock has nothing left to guard.
   const bool marked = record->nattch > 0;
+  auto lock = remove_lock(*record);
   RemoveOutcome outcome{std::move(*record), marked, std::nullopt};
-  auto lock = remove_lock(id);
   if (!lock.ok()) outcome.lock_failure = lock.error();
   return outcome;
 }

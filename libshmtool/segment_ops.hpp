@@ -54,6 +54,10 @@ struct RemoveOutcome {
   std::optional<Error> lock_failure;  // its lock exists but could not be removed
 };
 
+/// Whether this process may remove `segment` (IPC_RMID): it is the segment's owner or creator,
+/// or it has CAP_SYS_ADMIN.
+bool caller_may_remove(const SegmentRecord& segment);
+
 /// Removes segment `id` (IPC_RMID), then its lock if it has one (segment_lock.hpp). The record
 /// is read first, with rss/swap when `usage` asks. Fails with not_found or permission
 /// (Op::remove).

@@ -376,6 +376,42 @@ TEST(LockCommand, ExitsWithTheStatusOfTheCommand) {
   EXPECT_EQ(lock_value(segment.id()), 1) << "released after every command";
 }
 
+std::string file_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(LockCommand, PassesSigtermOnAndHoldsTheLockUntilTheCommandEnds) {
+  // timeout(1), kill or a service stop signal shmtool, which holds the lock (SEM_UNDO): it must
+  // not die and release the lock while COMMAND runs on.
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  LockGuard lock(segment.id());
+  TempFile ready;
+  TempFile got_term;
+  const std::string script = "trap 'echo term > " + got_term.path() +
+                             "; sleep 0.5; exit 5' TERM; echo ready > " + ready.path() +
+                             "; while :; do sleep 0.05; done";
+  Background holder({"lock", segment.id_arg(), "--", "sh", "-c", script});
+  ASSERT_TRUE(eventually([&] { return file_text(ready.path()) == "ready\n"; })) << holder.err();
+  ASSERT_EQ(lock_value(segment.id()), 0);
+
+  ASSERT_EQ(kill(holder.pid(), SIGTERM), 0);
+  ASSERT_TRUE(eventually([&] { return file_text(got_term.path()) == "term\n"; }))
+      << "the command was given the SIGTERM: " << holder.err();
+  // The command's trap runs for half a second: the lock stays held all along.
+  EXPECT_EQ(lock_value(segment.id()), 0) << "still held while the command runs";
+  const RunResult second =
+      run_shmtool({"lock", segment.id_arg(), "--timeout", "0.1", "--", "true"});
+  EXPECT_EQ(second.exit_code, 1) << "no second holder while the first command runs";
+
+  const int status = holder.wait();
+  ASSERT_TRUE(WIFEXITED(status)) << "shmtool ended by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 5) << "the command's own status";
+  EXPECT_EQ(lock_value(segment.id()), 1) << "released once the command ended";
+}
+
 TEST(LockCommand, CommandRunsWhileTheLockIsHeldWithItsOutputPassedThrough) {
   SegmentGuard segment(IPC_PRIVATE, 4096);
   LockGuard lock(segment.id());
@@ -602,6 +638,69 @@ TEST(LockRemoval, ASetOfTwoSemaphoresAtTheLockKeyIsNotShmtoolsAndIsLeftAlone) {
   ASSERT_EQ(semctl(foreign.semid(), 0, GETALL, arg), 0);
   EXPECT_EQ(values[0], 0) << "its values were not touched";
   EXPECT_EQ(values[1], 0);
+}
+
+// A set of one semaphore at `key` made by nobody (uid 65534), as another program of another
+// user would; removed (by root) when the guard ends.
+class NobodysSemaphoreSet {
+ public:
+  explicit NobodysSemaphoreSet(key_t key) {
+    int pipe_fds[2];
+    if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe");
+    const pid_t child = fork();
+    if (child == 0) {
+      close(pipe_fds[0]);
+      int semid = -1;
+      if (setgid(65534) == 0 && setuid(65534) == 0) {
+        semid = semget(key, 1, IPC_CREAT | IPC_EXCL | 0666);
+      }
+      (void)!write(pipe_fds[1], &semid, sizeof semid);
+      _exit(0);
+    }
+    close(pipe_fds[1]);
+    if (read(pipe_fds[0], &semid_, sizeof semid_) != sizeof semid_) semid_ = -1;
+    close(pipe_fds[0]);
+    waitpid(child, nullptr, 0);
+    if (semid_ < 0) throw std::runtime_error("nobody could not make the semaphore set");
+  }
+  NobodysSemaphoreSet(const NobodysSemaphoreSet&) = delete;
+  NobodysSemaphoreSet& operator=(const NobodysSemaphoreSet&) = delete;
+  ~NobodysSemaphoreSet() { semctl(semid_, 0, IPC_RMID); }
+  int semid() const { return semid_; }
+
+ private:
+  int semid_ = -1;
+};
+
+TEST(LockRemoval, AnotherUsersSetAtTheLockKeyIsNotShmtoolsAndIsLeftAlone) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  const int id = segment.id();
+  NobodysSemaphoreSet foreign(lock_key(id));
+
+  const RunResult locked = run_shmtool({"lock", segment.id_arg(), "--", "true"});
+  EXPECT_EQ(locked.exit_code, 1);
+  EXPECT_EQ(count_lines(locked.err), 1) << locked.err;
+  EXPECT_NE(locked.err.find("not shmtool's"), std::string::npos) << locked.err;
+  EXPECT_EQ(run_shmtool({"write", segment.id_arg(), "--lock", "x"}).exit_code, 1);
+
+  const RunResult stat = run_shmtool({"stat", segment.id_arg()});
+  EXPECT_EQ(stat.exit_code, 0) << stat.err;
+  EXPECT_NE(stat.out.find("lock:    none (key " + hex_key(lock_key_value(id)) +
+                          " holds another program's semaphore set)"),
+            std::string::npos)
+      << stat.out;
+  const RunResult json = run_shmtool({"stat", "--json", segment.id_arg()});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_TRUE(parse_json(json)["lock"].is_null()) << json.out;
+
+  const RunResult rm = run_shmtool({"rm", segment.id_arg()});
+  EXPECT_EQ(rm.exit_code, 0) << rm.err;
+  EXPECT_EQ(rm.err, "");
+  EXPECT_FALSE(segment_exists(id));
+  struct semid_ds ds {};
+  SemArgument arg{};
+  arg.buf = &ds;
+  EXPECT_EQ(semctl(foreign.semid(), 0, IPC_STAT, arg), 0) << "nobody's set is still there";
 }
 
 TEST(LockPermissions, NobodyMayNotTakeTheLockOfARootOnlySegment) {

@@ -30,15 +30,56 @@ struct LockOptions {
 constexpr int kCannotExecute = 126;
 constexpr int kNotFoundCommand = 127;
 
+// The signals that would end shmtool while COMMAND runs. The lock is held by shmtool (SEM_UNDO
+// releases it when shmtool ends), so shmtool must outlive COMMAND: it passes them on to COMMAND
+// and waits. Only SIGKILL can still end it first.
+constexpr int kPassedOn[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM};
+
+volatile sig_atomic_t g_child = 0;
+
+extern "C" void pass_on(int signal_number) {
+  const pid_t child = g_child;
+  if (child > 0) kill(child, signal_number);
+}
+
+// Installs pass_on for each signal of kPassedOn that is not ignored (a shell starts background
+// jobs with SIGINT and SIGQUIT ignored; those stay ignored, in COMMAND too).
+void pass_signals_on() {
+  struct sigaction action {};
+  action.sa_handler = pass_on;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  for (int signal_number : kPassedOn) {
+    struct sigaction old {};
+    sigaction(signal_number, nullptr, &old);
+    if (old.sa_handler != SIG_IGN) sigaction(signal_number, &action, nullptr);
+  }
+}
+
 int run_command(const std::vector<std::string>& command, Context& context) {
   std::vector<char*> argv;
   for (const std::string& word : command)
     argv.push_back(const_cast<char*>(word.c_str()));
   argv.push_back(nullptr);
   context.out.flush();
+  // The signals wait, blocked, until the child's pid is known; the child gets them with their
+  // default actions.
+  sigset_t passed_on;
+  sigset_t before;
+  sigemptyset(&passed_on);
+  for (int signal_number : kPassedOn)
+    sigaddset(&passed_on, signal_number);
+  sigprocmask(SIG_BLOCK, &passed_on, &before);
+  pass_signals_on();
   const pid_t child = fork();
   if (child < 0) throw CommandFailure(errno_error(Op::lock, errno, "fork"));
   if (child == 0) {
+    for (int signal_number : kPassedOn) {
+      struct sigaction old {};
+      sigaction(signal_number, nullptr, &old);
+      if (old.sa_handler != SIG_IGN) signal(signal_number, SIG_DFL);
+    }
+    sigprocmask(SIG_SETMASK, &before, nullptr);
     // The child must not inherit an ignored SIGPIPE (main ignores it for its own output).
     signal(SIGPIPE, SIG_DFL);
     execvp(argv[0], argv.data());
@@ -47,6 +88,8 @@ int run_command(const std::vector<std::string>& command, Context& context) {
         Error{ErrorKind::system, Op::lock, err, command.front(), "cannot run: " + errno_text(err)});
     _exit(err == ENOENT ? kNotFoundCommand : kCannotExecute);
   }
+  g_child = child;
+  sigprocmask(SIG_SETMASK, &before, nullptr);
   int status = 0;
   while (waitpid(child, &status, 0) < 0) {
     if (errno != EINTR) throw CommandFailure(errno_error(Op::lock, errno, "waitpid"));

@@ -49,8 +49,11 @@ std::vector<Target> targets_of(const RmOptions& options, Context& context) {
   if (options.all) {
     const ListFilter filter = build_filter(options.filters, context.names);
     SegmentTable table = unwrap(list_segments(context.kernel, Usage::skip));
+    // Segments the caller may not remove are not its to clean up: --all passes over them.
     for (const SegmentRecord& s : table.segments) {
-      if (matches(filter, s)) targets.push_back({"id " + std::to_string(s.id), s.id});
+      if (matches(filter, s) && caller_may_remove(s)) {
+        targets.push_back({"id " + std::to_string(s.id), s.id});
+      }
     }
     return targets;
   }
@@ -123,7 +126,8 @@ int run_rm(const RmOptions& options, Context& context) {
 Runner setup_rm(CLI::App& app, bool& json) {
   auto options = std::make_shared<RmOptions>();
   app.add_option("SEGMENT", options->segments, "Segments to remove: id, 0xKEY, key:N, ftok:PATH");
-  app.add_flag("-a,--all", options->all, "Remove every segment that the filters match");
+  app.add_flag("-a,--all", options->all,
+               "Remove every segment you may remove that the filters match");
   app.add_flag("--dry-run", options->dry_run, "Say what would be removed; remove nothing");
   add_filter_options(app, options->filters);
   add_json_flag(app, json);
@@ -131,7 +135,8 @@ Runner setup_rm(CLI::App& app, bool& json) {
       "A segment that processes still have attached is marked for removal and goes when the\n"
       "last one detaches. rm goes on past a failure and exits 1 if any segment failed (3 when\n"
       "the one segment named does not exist). --all without filters removes every segment\n"
-      "you may remove in this IPC namespace.");
+      "you may remove in this IPC namespace (you own or created it, or you are root) and\n"
+      "passes over the others.");
   return [options](Context& context) { return run_rm(*options, context); };
 }
 
