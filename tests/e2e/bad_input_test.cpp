@@ -116,6 +116,9 @@ const std::vector<BadInput> kRows = {
     {"WriteAtNegativeOffset", {"write", "@SEG", "hello", "--offset", "-1"}, "--offset"},
     {"WriteAtOffsetPastTheEnd", {"write", "@SEG", "hello", "--offset", "4097"}, "--offset"},
     {"WriteAtFractionalOffset", {"write", "@SEG", "hello", "--offset", "1.5"}, "1.5"},
+    {"WriteCreateAtOffsetPastTheSize",
+     {"write", "@FREE", "--create", "--size", "1K", "--offset", "2K", "hi"},
+     "--offset"},
     // Timeouts.
     {"WaitWithNegativeTimeout", {"read", "@KEY", "--wait", "--timeout", "-1"}, "--timeout"},
     {"WaitWithWordTimeout", {"read", "@KEY", "--wait", "--timeout", "abc"}, "abc"},

@@ -279,6 +279,44 @@ TEST(WriteCreate, AnIdIsRefused) {
   EXPECT_EQ(segment_bytes(segment.id()), before);
 }
 
+TEST(WriteCreate, DataThatWouldNotFitTheSizeCreatesNothing) {
+  for (const std::vector<std::string>& extra :
+       {std::vector<std::string>{"--size", "1"},
+        std::vector<std::string>{"--size", "3", "--offset", "1"}}) {
+    const std::uint32_t key = unique_key();
+    std::vector<std::string> args{"write", key_arg(key), "hi", "--create"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const RunResult run = run_shmtool(args);
+    SegmentGuard guard = adopt_key(key);
+    EXPECT_EQ(run.exit_code, 1) << run.err;
+    EXPECT_EQ(count_lines(run.err), 1) << run.err;
+    EXPECT_NE(run.err.find("nothing was created or written"), std::string::npos) << run.err;
+    EXPECT_EQ(guard.id(), -1) << "no segment left behind";
+  }
+}
+
+TEST(WriteCreate, PipedDataThatWouldNotFitTheSizeCreatesNothing) {
+  const std::uint32_t key = unique_key();
+  const RunResult run =
+      run_shmtool({"write", key_arg(key), "--create", "--size", "3"}, with_input("hello\n"));
+  SegmentGuard guard = adopt_key(key);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(guard.id(), -1) << "no segment left behind";
+}
+
+TEST(WriteCreate, ExistingKeySmallerThanSizeFailsNamingBothSizesAsCreateDoes) {
+  const std::uint32_t key = unique_key();
+  SegmentGuard existing(static_cast<key_t>(key), 32);
+  const std::string before = fill_with_pattern(existing.id());
+  const RunResult run = run_shmtool({"write", key_arg(key), "x", "--create", "--size", "1K"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(count_lines(run.err), 1) << run.err;
+  EXPECT_NE(run.err.find("with size 32 bytes, smaller than the 1024 bytes asked for"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(segment_bytes(existing.id()), before);
+}
+
 TEST(WriteCreate, SizeWithoutCreateIsAUsageError) {
   const std::uint32_t key = unique_key();
   const RunResult run = run_shmtool({"write", key_arg(key), "x", "--size", "10"});

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <memory>
 
 #include "attachment.hpp"
@@ -74,6 +75,27 @@ PreparedData prepare(const WriteOptions& options, int fd, Encoding encoding, std
   return unwrap(std::move(prepared));
 }
 
+// Removes a segment this command created if the command fails before the data is in: a failed
+// `write --create` leaves nothing behind.
+class CreatedSegment {
+ public:
+  CreatedSegment(ShmKernel& kernel, int id) : kernel_(kernel), id_(id) {}
+  CreatedSegment(const CreatedSegment&) = delete;
+  CreatedSegment& operator=(const CreatedSegment&) = delete;
+  ~CreatedSegment() {
+    if (id_ >= 0) (void)remove_segment(kernel_, id_, Usage::skip);
+  }
+  void keep() { id_ = -1; }
+
+ private:
+  ShmKernel& kernel_;
+  int id_;
+};
+
+[[noreturn]] void fail_offset_past_end(std::uint64_t offset, const std::string& segment) {
+  fail_usage("--offset", "offset " + std::to_string(offset) + " is past the end of " + segment);
+}
+
 void copy_into(int id, std::uint64_t size, std::uint64_t offset, PreparedData& data,
                bool show_progress) {
   Attachment attachment = unwrap(Attachment::attach(id, size, Access::read_write));
@@ -128,8 +150,16 @@ int run_write(const WriteOptions& options, Context& context) {
   bool created = false;
   SegmentRecord segment;
   std::optional<PreparedData> data;
+  std::optional<CreatedSegment> undo;
   if (existing.ok()) {
     segment = std::move(*existing);
+    if (options.create && create_size && segment.size < *create_size) {
+      // As create does: an existing segment smaller than --size asks is not what was meant.
+      throw CommandFailure(Error{ErrorKind::too_large, Op::create, EEXIST, describe(ref),
+                                 "exists as id " + std::to_string(segment.id) + " with size " +
+                                     std::to_string(segment.size) + " bytes, smaller than the " +
+                                     std::to_string(*create_size) + " bytes asked for"});
+    }
   } else if (options.create && existing.error().kind == ErrorKind::not_found &&
              existing.error().op == Op::resolve) {
     data = prepare(options, input.fd, encoding, UINT64_MAX, nullptr, offset);
@@ -137,19 +167,33 @@ int run_write(const WriteOptions& options, Context& context) {
     request.key = key_as_argument(ref);
     request.size = create_size.value_or(offset + data->stored_size());
     if (request.size == 0) fail_usage("--size", "there is no data to size the segment by");
+    // Refuse what could not be written before making anything.
+    if (offset > request.size) {
+      fail_offset_past_end(offset, "a segment of --size " + std::to_string(request.size));
+    }
+    if (data->stored_size() > request.size - offset) {
+      const std::uint64_t room = request.size - offset;
+      throw CommandFailure(Error{ErrorKind::too_large, Op::read_input, 0, describe(ref),
+                                 "data (" + bytes_word(data->stored_size()) +
+                                     (encoding == Encoding::text ? " with its NUL)" : ")") +
+                                     " does not fit in the " + bytes_word(room) + " from offset " +
+                                     std::to_string(offset) + " to the end of the --size " +
+                                     std::to_string(request.size) +
+                                     "; nothing was created or written"});
+    }
     request.mode = create_mode;
     request.subject = describe(ref);
     CreateOutcome outcome = unwrap(create_segment(context.kernel, request));
     created = outcome.created;
     segment = std::move(outcome.segment);
+    if (created) undo.emplace(context.kernel, segment.id);
   } else {
     throw CommandFailure(std::move(existing).error());
   }
 
   if (offset > segment.size) {
-    fail_usage("--offset", "offset " + std::to_string(offset) + " is past the end of id " +
-                               std::to_string(segment.id) + " (size " +
-                               std::to_string(segment.size) + ")");
+    fail_offset_past_end(offset, "id " + std::to_string(segment.id) + " (size " +
+                                     std::to_string(segment.size) + ")");
   }
   const std::uint64_t room = segment.size - offset;
   if (!data) data = prepare(options, input.fd, encoding, room, &segment, offset);
@@ -164,6 +208,7 @@ int run_write(const WriteOptions& options, Context& context) {
               wants_progress(options.progress ? ProgressRequest::asked : ProgressRequest::automatic,
                              data->stored_size()));
   }
+  if (undo) undo->keep();
 
   if (context.json) {
     nlohmann::ordered_json result;
@@ -194,7 +239,8 @@ Runner setup_write(CLI::App& app, bool& json) {
                "Write the bytes exactly: no newline dropped, no NUL added");
   app.add_flag("-c,--create", options->create, "Create the segment first if the key names none");
   options->size_opt =
-      app.add_option("-s,--size", options->size, "With --create: size (default: the data's)")
+      app.add_option("-s,--size", options->size,
+                     "With --create: size (default: the offset plus the data's size)")
           ->option_text("SIZE");
   options->mode_opt =
       app.add_option("-m,--mode", options->mode, "With --create: permission bits in octal")
