@@ -2,8 +2,10 @@
 // exit 1 and say why, and the segment is the same afterwards, as root sees it.
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
+#include <unistd.h>
 
 #include "functional_support.hpp"
 
@@ -31,6 +33,22 @@ class AsNobody : public ::testing::Test {
     EXPECT_EQ(segment_bytes(segment_.id()), bytes_before_);
   }
 };
+
+TEST(AsNobodyFtok, APathItCannotReachIsSaidToBeThePathNotTheSegment) {
+  char dir[] = "/tmp/shmtool-test-dir-XXXXXX";  // mode 0700, root's: nobody cannot search it
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string segment = std::string("ftok:") + dir + "/server.key";
+  const RunResult stat = run_shmtool({"stat", segment}, kAsNobody);
+  const RunResult create = run_shmtool({"create", segment, "--size", "1"}, kAsNobody);
+  rmdir(dir);
+  EXPECT_EQ(stat.exit_code, 1);
+  EXPECT_EQ(count_lines(stat.err), 1) << stat.err;
+  EXPECT_NE(stat.err.find("cannot make a key: permission denied (a directory on the path"),
+            std::string::npos)
+      << stat.err;
+  EXPECT_EQ(create.exit_code, 2) << "the path is create's argument: " << create.err;
+  EXPECT_NE(create.err.find("cannot make a key"), std::string::npos) << create.err;
+}
 
 TEST_F(AsNobody, SetprivReallyRunsAsNobody) {
   const RunResult run = run_program({"id", "-u"}, kAsNobody);

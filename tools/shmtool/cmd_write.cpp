@@ -188,7 +188,10 @@ int run_write(const WriteOptions& options, Context& context) {
     segment = std::move(outcome.segment);
     if (created) undo.emplace(context.kernel, segment.id);
   } else {
-    throw CommandFailure(std::move(existing).error());
+    Error error = std::move(existing).error();
+    // With --create the ftok path makes the key to create, as for create: a bad argument.
+    if (options.create && error.op == Op::ftok) error.kind = ErrorKind::usage;
+    throw CommandFailure(std::move(error));
   }
 
   if (offset > segment.size) {

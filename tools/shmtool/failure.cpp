@@ -12,7 +12,10 @@ namespace {
 std::string permission_words(Op op) {
   switch (op) {
     case Op::attach:
-      return "permission denied (the segment's mode does not let you do this)";
+      return "permission denied (the segment's mode does not let you attach it: reading needs "
+             "read permission, writing needs read and write)";
+    case Op::ftok:
+      return "cannot make a key: permission denied (a directory on the path cannot be searched)";
     case Op::remove:
       return "permission denied (only the owner, the creator or root may remove it)";
     case Op::set_owner:

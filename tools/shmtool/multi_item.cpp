@@ -15,7 +15,8 @@ std::vector<SegmentRef> parse_segment_refs(const std::vector<std::string>& texts
 void ItemFailures::add(const Context& context, const std::string& segment, const Error& error) {
   errors_.push_back(error);
   json_.push_back({{"segment", segment}, {"error", explain(error)}});
-  if (!context.json) context.report(error);
+  // Also with --json: a failure always gets its line on stderr, and the JSON lists it too.
+  context.report(error);
 }
 
 int ItemFailures::exit_code(std::size_t items) const {
