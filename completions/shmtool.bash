@@ -12,7 +12,7 @@ _shmtool_options() {
         create) echo "-s --size -m --mode -x --exclusive --hugetlb --noreserve --populate --json -h --help" ;;
         write) echo "-f --file -O --offset -B --binary -c --create -s --size -m --mode -L --lock -t --timeout --progress --json -h --help" ;;
         read) echo "-O --offset -l --length -B --binary -x --hex --rm -w --wait -L --lock -t --timeout --progress --json -h --help" ;;
-        lock) echo "-t --timeout -h --help" ;;
+        lock) echo "-t --timeout --json -h --help" ;;
         stat | chown | chmod) echo "--json -h --help" ;;
         list) echo "-o --output --sort -r --reverse -n --noheadings --raw -b --bytes $_shmtool_filters --json -h --help" ;;
         rm) echo "-a --all --dry-run $_shmtool_filters --json -h --help" ;;

@@ -96,7 +96,8 @@ Runner setup_create(CLI::App& app, bool& json) {
   app.add_option("-s,--size", options->size, "Size in bytes, or with K, M, G, T (e.g. 64K)")
       ->option_text("SIZE")
       ->required();
-  app.add_option("-m,--mode", options->mode, "Permission bits in octal")
+  app.add_option("-m,--mode", options->mode,
+                 "Permission bits in octal (default 600: the owner only)")
       ->option_text("MODE")
       ->default_str("600");
   app.add_flag("-x,--exclusive", options->exclusive, "Fail if the key already names a segment");

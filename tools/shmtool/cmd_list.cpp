@@ -34,9 +34,9 @@ std::string column_help() {
     text.append(8 - c.name.size(), ' ');
     text += std::string(c.help) + "\n";
   }
-  text += "Defaults: ";
+  text += "Defaults:";
   for (const Column* c : default_columns())
-    text += std::string(c->name) + " ";
+    text += " " + std::string(c->name);
   text +=
       "\nWith --json: {\"segments\": [OBJECT, ...]}, every field of each segment; rss and swap\n"
       "are read (from /proc/sysvipc/shm, slow with many segments) only when -o names RSS or\n"

@@ -119,7 +119,8 @@ Runner setup_lock(CLI::App& app, bool& json) {
   options->timeout_opt =
       app.add_option("-t,--timeout", options->timeout, "Give up after SECONDS (exit 1)")
           ->option_text("SECONDS");
-  (void)json;  // lock prints nothing of its own
+  // --json may follow any command; lock prints nothing of its own, so it changes nothing.
+  app.add_flag("--json", json, "Accepted as after any command; lock prints nothing of its own");
   app.footer(
       "Runs COMMAND while holding the segment's cooperative lock and exits with its status\n"
       "(128+N if a signal N ended it; 126/127 if it could not be run). The lock is a System V\n"

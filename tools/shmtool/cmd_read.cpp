@@ -87,6 +87,7 @@ void write_bytes(Context& context, const ReadWindow& window, std::uint64_t offse
 }
 
 int run_read(const ReadOptions& options, Context& context) {
+  if (options.binary && options.hex) fail_usage("--binary", "give --binary or --hex, not both");
   if (options.hex && context.json) {
     fail_usage("--hex", "a hex dump is text; with --json the data is UTF-8 or base64 already");
   }
@@ -153,10 +154,10 @@ Runner setup_read(CLI::App& app, bool& json) {
   options->length_opt = app.add_option("-l,--length", options->length,
                                        "Read N bytes (text mode: at most N); default: to the end")
                             ->option_text("N");
-  auto* binary = app.add_flag("-B,--binary", options->binary,
-                              "The exact bytes, nothing added (default: text up to the first NUL)");
-  auto* hex = app.add_flag("-x,--hex", options->hex, "A hexdump -C style dump with offsets");
-  binary->excludes(hex);
+  // Not CLI11's excludes(): it prints "Excludes: --hex" inside the option column of --help.
+  app.add_flag("-B,--binary", options->binary,
+               "The exact bytes, nothing added (default: text up to the first NUL)");
+  app.add_flag("-x,--hex", options->hex, "A hexdump -C style dump with offsets (not with -B)");
   app.add_flag("--rm", options->remove, "Remove the segment after reading it");
   app.add_flag("-w,--wait", options->wait, "Wait for the key to name a segment");
   app.add_flag("--progress", options->progress,

@@ -245,10 +245,10 @@ Runner setup_write(CLI::App& app, bool& json) {
       app.add_option("-s,--size", options->size,
                      "With --create: size (default: the offset plus the data's size)")
           ->option_text("SIZE");
-  options->mode_opt =
-      app.add_option("-m,--mode", options->mode, "With --create: permission bits in octal")
-          ->option_text("MODE")
-          ->default_str("600");
+  options->mode_opt = app.add_option("-m,--mode", options->mode,
+                                     "With --create: permission bits in octal (default 600)")
+                          ->option_text("MODE")
+                          ->default_str("600");
   app.add_flag("--progress", options->progress,
                "Show a progress bar on stderr (default: for 64 MiB or more to a terminal)");
   app.add_flag("-L,--lock", options->lock,

@@ -1,7 +1,6 @@
 #include "filter_options.hpp"
 
 #include "failure.hpp"
-#include "key_args.hpp"
 #include "owner_parse.hpp"
 #include "segment_ref.hpp"
 #include "size_parse.hpp"
@@ -35,15 +34,31 @@ bool any_filter(const FilterArgs& args) {
          args.key_opt->count() > 0 || args.min_size_opt->count() > 0 || args.orphaned || args.dest;
 }
 
+namespace {
+
+// The key of --key; any failure names --key and is a bad argument.
+std::uint32_t key_filter(const std::string& text) {
+  auto ref = parse_key_ref(text);
+  Result<std::uint32_t> key = ref.ok() ? key_of(*ref) : Result<std::uint32_t>(ref.error());
+  if (key.ok()) return *key;
+  Error error = std::move(key).error();
+  error.kind = ErrorKind::usage;
+  error.subject = "--key " + error.subject;
+  if (error.detail.starts_with("key 0 is IPC_PRIVATE")) {
+    error.detail = "key 0 is IPC_PRIVATE, which every private segment has; it names no segment";
+  }
+  throw CommandFailure(std::move(error));
+}
+
+}  // namespace
+
 ListFilter build_filter(const FilterArgs& args, NameResolver& names) {
   ListFilter filter;
   if (args.owner_opt->count() > 0) filter.owner = unwrap(parse_user(args.owner, "--owner", names));
   if (args.creator_opt->count() > 0) {
     filter.creator = unwrap(parse_user(args.creator, "--creator", names));
   }
-  if (args.key_opt->count() > 0) {
-    filter.key = key_as_argument(unwrap(parse_key_ref(args.key)));
-  }
+  if (args.key_opt->count() > 0) filter.key = key_filter(args.key);
   if (args.min_size_opt->count() > 0) {
     filter.min_size = unwrap(parse_size(args.min_size, "--min-size"));
   }
