@@ -1,10 +1,12 @@
 #include "segment_ref.hpp"
 
 #include <sys/ipc.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <limits>
+#include <string>
 
 namespace shmtool {
 namespace {
@@ -190,7 +192,16 @@ Result<std::uint32_t> key_of(const SegmentRef& ref) {
       errno = 0;
       const key_t key = ftok(ref.path.c_str(), ref.proj);
       if (key == -1) {
-        return errno_error(Op::ftok, errno, ref.text);
+        Error error = errno_error(Op::ftok, errno, ref.text);
+        // ftok:/tmp/x:1 read as PATH /tmp/x and PROJ 1; a file called "x:1" needs its PROJ.
+        const std::string whole = ref.text.substr(5);
+        struct stat st {};
+        if (error.err == ENOENT && whole != ref.path && ::stat(whole.c_str(), &st) == 0) {
+          error.detail = "cannot make a key: no such file or directory: " + ref.path +
+                         " (a last :PART is read as PROJ; for the file " + whole +
+                         " write ftok:" + whole + ":A)";
+        }
+        return error;
       }
       if (key == 0) return private_key(ref.text);
       return static_cast<std::uint32_t>(key);

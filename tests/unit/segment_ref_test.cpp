@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 #include <sys/ipc.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 namespace shmtool {
@@ -255,6 +258,24 @@ TEST(KeyOf, FailsWithTheErrnoWhenThePathDoesNotExist) {
   EXPECT_EQ(key.error().err, ENOENT);
   EXPECT_EQ(key.error().kind, ErrorKind::not_found);
   EXPECT_EQ(key.error().subject, "ftok:/nonexistent/shmtool-unit-test");
+}
+
+TEST(KeyOf, HintsAtTheProjWhenAFileNamedWithTheColonExists) {
+  char dir[] = "/tmp/shmtool-unit-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string file = std::string(dir) + "/x:1";
+  FILE* made = std::fopen(file.c_str(), "w");
+  ASSERT_NE(made, nullptr);
+  std::fclose(made);
+  auto key = key_of(parsed("ftok:" + file));  // read as PATH dir/x and PROJ 1
+  auto meant = key_of(parsed("ftok:" + file + ":A"));
+  std::remove(file.c_str());
+  rmdir(dir);
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.error().err, ENOENT);
+  EXPECT_NE(key.error().detail.find("write ftok:" + file + ":A"), std::string::npos)
+      << key.error().detail;
+  EXPECT_TRUE(meant.ok());
 }
 
 TEST(KeyOf, RefusesAnIdForm) {
