@@ -104,24 +104,32 @@ Result<CreateOutcome> create_segment(ShmKernel& kernel, const CreateRequest& req
   if (existing_id < 0) return errno_error(Op::create, errno, request.subject);
   auto record = stat_segment(kernel, existing_id, Usage::skip);
   if (!record.ok()) return record.error();
-  if (record->size < request.size) {
-    return Error{ErrorKind::too_large, Op::create, EEXIST, request.subject,
-                 "exists as id " + std::to_string(record->id) + " with size " +
-                     std::to_string(record->size) + " bytes, smaller than the " +
-                     std::to_string(request.size) + " bytes asked for"};
-  }
+  if (record->size < request.size)
+    return existing_too_small(request.subject, *record, request.size);
   return CreateOutcome{std::move(*record), false};
+}
+
+Error existing_too_small(const std::string& subject, const SegmentRecord& existing,
+                         std::uint64_t size) {
+  return Error{ErrorKind::too_large, Op::create, EEXIST, subject,
+               "exists as id " + std::to_string(existing.id) + " with size " +
+                   std::to_string(existing.size) + " bytes, smaller than the " +
+                   std::to_string(size) + " bytes asked for"};
 }
 
 bool caller_may_remove(const SegmentRecord& segment) {
   const uid_t me = geteuid();
   if (me == segment.uid || me == segment.cuid) return true;
-  struct __user_cap_header_struct header {};
-  header.version = _LINUX_CAPABILITY_VERSION_3;
-  header.pid = 0;
-  struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] {};
-  if (syscall(SYS_capget, &header, data) != 0) return me == 0;
-  return (data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) != 0;
+  // Capabilities do not change during a run: asked once (rm --all asks for every segment).
+  static const bool privileged = [me] {
+    struct __user_cap_header_struct header {};
+    header.version = _LINUX_CAPABILITY_VERSION_3;
+    header.pid = 0;
+    struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] {};
+    if (syscall(SYS_capget, &header, data) != 0) return me == 0;
+    return (data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) != 0;
+  }();
+  return privileged;
 }
 
 Result<RemoveOutcome> remove_segment(ShmKernel& kernel, int id, Usage usage) {

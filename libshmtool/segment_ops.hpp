@@ -54,6 +54,11 @@ struct RemoveOutcome {
   std::optional<Error> lock_failure;  // its lock exists but could not be removed
 };
 
+/// The failure of asking for `size` bytes from a key whose segment `existing` is smaller
+/// (Op::create, too_large), as create_segment gives it.
+Error existing_too_small(const std::string& subject, const SegmentRecord& existing,
+                         std::uint64_t size);
+
 /// Whether this process may remove `segment` (IPC_RMID): it is the segment's owner or creator,
 /// or it has CAP_SYS_ADMIN.
 bool caller_may_remove(const SegmentRecord& segment);

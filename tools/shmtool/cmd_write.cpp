@@ -3,7 +3,6 @@
 
 #include <unistd.h>
 
-#include <cerrno>
 #include <memory>
 
 #include "attachment.hpp"
@@ -51,15 +50,24 @@ std::string bytes_word(std::uint64_t n) {
   return std::to_string(n) + (n == 1 ? " byte" : " bytes");
 }
 
-[[noreturn]] void fail_does_not_fit(const SegmentRecord& s, std::uint64_t offset,
-                                    const std::string& data_size, Encoding encoding) {
+// The data does not fit between `offset` and the end of a segment of `size` bytes: `subject`
+// names the segment, `end` says what that end is, `outcome` what was left undone.
+[[noreturn]] void fail_does_not_fit(const std::string& subject, std::uint64_t size,
+                                    std::uint64_t offset, const std::string& data_size,
+                                    Encoding encoding, const std::string& end,
+                                    const std::string& outcome) {
   const std::string data =
       "data (" + data_size + (encoding == Encoding::text ? " with its NUL)" : ")");
-  throw CommandFailure(Error{ErrorKind::too_large, Op::read_input, 0, "id " + std::to_string(s.id),
-                             data + " does not fit in the " + bytes_word(s.size - offset) +
-                                 " from offset " + std::to_string(offset) +
-                                 " to the end (segment size " + std::to_string(s.size) +
-                                 "); nothing was written"});
+  throw CommandFailure(Error{ErrorKind::too_large, Op::read_input, 0, subject,
+                             data + " does not fit in the " + bytes_word(size - offset) +
+                                 " from offset " + std::to_string(offset) + " to " + end + "; " +
+                                 outcome});
+}
+
+[[noreturn]] void fail_does_not_fit(const SegmentRecord& s, std::uint64_t offset,
+                                    const std::string& data_size, Encoding encoding) {
+  fail_does_not_fit("id " + std::to_string(s.id), s.size, offset, data_size, encoding,
+                    "the end (segment size " + std::to_string(s.size) + ")", "nothing was written");
 }
 
 // Reads the data in, with room for `room` stored bytes; rewords a stream that overflows.
@@ -155,10 +163,7 @@ int run_write(const WriteOptions& options, Context& context) {
     segment = std::move(*existing);
     if (options.create && create_size && segment.size < *create_size) {
       // As create does: an existing segment smaller than --size asks is not what was meant.
-      throw CommandFailure(Error{ErrorKind::too_large, Op::create, EEXIST, describe(ref),
-                                 "exists as id " + std::to_string(segment.id) + " with size " +
-                                     std::to_string(segment.size) + " bytes, smaller than the " +
-                                     std::to_string(*create_size) + " bytes asked for"});
+      throw CommandFailure(existing_too_small(describe(ref), segment, *create_size));
     }
   } else if (options.create && existing.error().kind == ErrorKind::not_found &&
              existing.error().op == Op::resolve) {
@@ -172,14 +177,9 @@ int run_write(const WriteOptions& options, Context& context) {
       fail_offset_past_end(offset, "a segment of --size " + std::to_string(request.size));
     }
     if (data->stored_size() > request.size - offset) {
-      const std::uint64_t room = request.size - offset;
-      throw CommandFailure(Error{ErrorKind::too_large, Op::read_input, 0, describe(ref),
-                                 "data (" + bytes_word(data->stored_size()) +
-                                     (encoding == Encoding::text ? " with its NUL)" : ")") +
-                                     " does not fit in the " + bytes_word(room) + " from offset " +
-                                     std::to_string(offset) + " to the end of the --size " +
-                                     std::to_string(request.size) +
-                                     "; nothing was created or written"});
+      fail_does_not_fit(describe(ref), request.size, offset, bytes_word(data->stored_size()),
+                        encoding, "the end of the --size " + std::to_string(request.size),
+                        "nothing was created or written");
     }
     request.mode = create_mode;
     request.subject = describe(ref);
