@@ -11,6 +11,8 @@
 namespace shmtool {
 namespace {
 
+constexpr std::string_view kFtokPrefix = "ftok:";
+
 constexpr std::string_view kForms =
     "a SEGMENT is an id (1234 or id:1234), a hex key (0x0000162e), key:N, or ftok:PATH[:PROJ]";
 
@@ -127,7 +129,7 @@ bool parse_proj(std::string_view text, int& proj) {
 }
 
 Result<SegmentRef> parse_ftok_form(std::string_view text) {
-  std::string_view body = text.substr(5);
+  std::string_view body = text.substr(kFtokPrefix.size());
   // ftok(3) reads a C string: a NUL would cut PATH short, or make a one-character PROJ 0.
   if (body.find('\0') != std::string_view::npos) {
     return usage_error(std::string(text), "PATH and PROJ cannot contain a NUL byte");
@@ -157,7 +159,7 @@ Result<SegmentRef> parse_segment_ref(std::string_view text) {
   if (text.empty()) return usage_error("SEGMENT", "empty argument; " + std::string(kForms));
   if (text.starts_with("id:")) return parse_id_digits(text, text.substr(3));
   if (text.starts_with("key:")) return parse_key_form(text);
-  if (text.starts_with("ftok:")) return parse_ftok_form(text);
+  if (text.starts_with(kFtokPrefix)) return parse_ftok_form(text);
   if (starts_with_hex_prefix(text)) return parse_hex_key(text);
   return parse_id_digits(text, text);
 }
@@ -194,7 +196,7 @@ Result<std::uint32_t> key_of(const SegmentRef& ref) {
       if (key == -1) {
         Error error = errno_error(Op::ftok, errno, ref.text);
         // ftok:/tmp/x:1 read as PATH /tmp/x and PROJ 1; a file called "x:1" needs its PROJ.
-        const std::string whole = ref.text.substr(5);
+        const std::string whole = ref.text.substr(kFtokPrefix.size());
         struct stat st {};
         if (error.err == ENOENT && whole != ref.path && ::stat(whole.c_str(), &st) == 0) {
           error.detail = "cannot make a key: no such file or directory: " + ref.path +
