@@ -10,7 +10,7 @@ _shmtool_filters="--owner --creator --key --orphaned --dest --min-size"
 _shmtool_options() {
     case $1 in
         create) echo "-s --size -m --mode -x --exclusive --hugetlb --noreserve --populate --json -h --help" ;;
-        write) echo "-f --file -O --offset -B --binary -c --create -s --size -m --mode -L --lock -t --timeout --progress --json -h --help" ;;
+        write) echo "-f --file -O --offset -l --length -B --binary -c --create -s --size -m --mode -L --lock -t --timeout --progress --json -h --help" ;;
         read) echo "-O --offset -l --length -B --binary -x --hex --rm -w --wait -L --lock -t --timeout --progress --json -h --help" ;;
         lock) echo "-t --timeout --json -h --help" ;;
         stat | chown | chmod) echo "--json -h --help" ;;

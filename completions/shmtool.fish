@@ -103,6 +103,7 @@ complete -c shmtool -n '__shmtool_positional_is create 0' -a '(__shmtool_segment
 # write
 complete -c shmtool -n '__fish_seen_subcommand_from write' -s f -l file -r -F -d 'Read the data from PATH'
 complete -c shmtool -n '__fish_seen_subcommand_from write' -s O -l offset -x -d 'Write at byte N'
+complete -c shmtool -n '__fish_seen_subcommand_from write' -s l -l length -x -d 'Write exactly N bytes of the data'
 complete -c shmtool -n '__fish_seen_subcommand_from write' -s B -l binary -d 'Write the bytes exactly'
 complete -c shmtool -n '__fish_seen_subcommand_from write' -s c -l create -d 'Create the segment if the key names none'
 complete -c shmtool -n '__fish_seen_subcommand_from write' -s s -l size -x -d 'With --create: size'

@@ -59,6 +59,24 @@ Error nul_inside(std::string_view subject, std::size_t at) {
                    "; text mode writes C strings (use --binary to write the bytes exactly)"};
 }
 
+// A closed standard input (or one open only for writing) is not empty input: writing nothing
+// over the segment is not what anybody asked for.
+Error unreadable_descriptor(std::string_view subject) {
+  return Error{ErrorKind::system, Op::read_input, EBADF, std::string(subject),
+               "bad file descriptor (closed, or not open for reading)"};
+}
+
+bool open_for_reading(int fd) {
+  const int flags = fcntl(fd, F_GETFL);
+  return flags >= 0 && (flags & O_ACCMODE) != O_WRONLY;
+}
+
+Error ends_early(std::string_view subject, std::uint64_t have, std::uint64_t want) {
+  return Error{ErrorKind::system, Op::read_input, 0, std::string(subject),
+               "ends after " + std::to_string(have) + (have == 1 ? " byte" : " bytes") +
+                   ", short of the " + std::to_string(want) + " asked for; nothing was written"};
+}
+
 Error too_large_stream(std::string_view subject, std::uint64_t seen) {
   return Error{ErrorKind::too_large, Op::read_input, 0, std::string(subject),
                "more than " + std::to_string(seen) + " bytes"};
@@ -169,7 +187,7 @@ Result<std::string> read_stream(int fd, const std::string& subject, Encoding enc
     if (want == 0) return too_large_stream(subject, bytes.size() - 1);
     const ssize_t n = read(fd, buffer, want);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EBADF) break;
+    if (n < 0 && errno == EBADF) return unreadable_descriptor(subject);
     if (n < 0) return errno_error(Op::read_input, errno, subject);
     if (n == 0) break;
     bytes.append(buffer, static_cast<std::size_t>(n));
@@ -195,12 +213,9 @@ Result<PreparedData> prepare_fd(int fd, std::string subject, Encoding encoding,
                                 std::uint64_t room) {
   PreparedData prepared;
   prepared.state_->add_nul = encoding == Encoding::text;
+  if (!open_for_reading(fd)) return unreadable_descriptor(subject);
   struct stat info {};
   const bool have_stat = fstat(fd, &info) == 0;
-  if (!have_stat && errno == EBADF) {
-    prepared.state_->source = InMemory{};
-    return prepared;
-  }
   const off_t position =
       have_stat && S_ISREG(info.st_mode) && !on_pseudo_filesystem(fd) ? lseek(fd, 0, SEEK_CUR) : -1;
   if (position >= 0 && info.st_size > position) {
@@ -224,6 +239,43 @@ Result<PreparedData> prepare_fd(int fd, std::string subject, Encoding encoding,
     return prepared;
   }
   return prepare_stream(fd, subject, encoding, room);
+}
+
+Result<PreparedData> prepare_literal_exact(std::string data, std::uint64_t length) {
+  if (data.size() < length) return ends_early("DATA", data.size(), length);
+  data.resize(static_cast<std::size_t>(length));
+  return prepare_literal(std::move(data), Encoding::binary);
+}
+
+Result<PreparedData> prepare_fd_exact(int fd, const std::string& subject, std::uint64_t length) {
+  PreparedData prepared;
+  if (!open_for_reading(fd)) return unreadable_descriptor(subject);
+  struct stat info {};
+  const bool have_stat = fstat(fd, &info) == 0;
+  const off_t position =
+      have_stat && S_ISREG(info.st_mode) && !on_pseudo_filesystem(fd) ? lseek(fd, 0, SEEK_CUR) : -1;
+  if (position >= 0) {
+    const auto have = static_cast<std::uint64_t>(std::max<off_t>(info.st_size - position, 0));
+    if (have < length) return ends_early(subject, have, length);
+    prepared.state_->source = DirectFile{fd, length, subject};
+    return prepared;
+  }
+  // Read exactly `length` bytes, no more: the rest of a pipe or device is left unread.
+  std::string bytes;
+  bytes.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(length, 1 << 20)));
+  char buffer[65536];
+  while (bytes.size() < length) {
+    const auto want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(sizeof buffer, length - bytes.size()));
+    const ssize_t n = read(fd, buffer, want);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EBADF) return unreadable_descriptor(subject);
+    if (n < 0) return errno_error(Op::read_input, errno, subject);
+    if (n == 0) return ends_early(subject, bytes.size(), length);
+    bytes.append(buffer, static_cast<std::size_t>(n));
+  }
+  prepared.state_->source = InMemory{std::move(bytes)};
+  return prepared;
 }
 
 Result<int> open_input_file(const std::string& path) {

@@ -51,6 +51,7 @@ class PreparedData {
   friend Result<PreparedData> prepare_literal(std::string, Encoding);
   friend Result<PreparedData> prepare_fd(int, std::string, Encoding, std::uint64_t);
   friend Result<PreparedData> prepare_stream(int, const std::string&, Encoding, std::uint64_t);
+  friend Result<PreparedData> prepare_fd_exact(int, const std::string&, std::uint64_t);
   std::unique_ptr<State> state_;
 };
 
@@ -65,13 +66,23 @@ Result<PreparedData> prepare_literal(std::string data, Encoding encoding);
 /// Prepares the data of open descriptor `fd` (named `subject` in errors). Regular files are
 /// measured with fstat and copied straight into the segment later; other inputs are read into
 /// memory, stopping once more than `room` bytes would be stored, which fails with too_large and
-/// an Error whose detail starts with "more than". A closed descriptor reads as empty.
+/// an Error whose detail starts with "more than". A closed descriptor (or one not open for
+/// reading) fails with EBADF: it is not empty input.
 Result<PreparedData> prepare_fd(int fd, std::string subject, Encoding encoding, std::uint64_t room);
 
 /// Prepares the data of `fd` by reading it like a pipe, as prepare_fd does for inputs of
 /// unknown length.
 Result<PreparedData> prepare_stream(int fd, const std::string& subject, Encoding encoding,
                                     std::uint64_t room);
+
+/// Prepares the first `length` bytes of DATA, exactly (nothing dropped or added). Fails
+/// (Op::read_input) when DATA is shorter.
+Result<PreparedData> prepare_literal_exact(std::string data, std::uint64_t length);
+
+/// Prepares exactly `length` bytes of `fd`: a regular file's next bytes are copied straight
+/// into the segment later; a pipe or device is read now, no further than `length`. Fails
+/// (Op::read_input) when the input ends sooner or cannot be read; nothing is written then.
+Result<PreparedData> prepare_fd_exact(int fd, const std::string& subject, std::uint64_t length);
 
 /// Opens `path` for reading. Fails (Op::open_input) with the errno.
 Result<int> open_input_file(const std::string& path);

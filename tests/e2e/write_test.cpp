@@ -317,6 +317,86 @@ TEST(WriteCreate, ExistingKeySmallerThanSizeFailsNamingBothSizesAsCreateDoes) {
   EXPECT_EQ(segment_bytes(existing.id()), before);
 }
 
+// --length N: exactly N bytes of the input, nothing dropped or added, the rest of the
+// segment untouched.
+TEST_F(WriteInto, LengthTakesExactlyThatManyBytesOfADevice) {
+  const RunResult run = write({"--file", "/dev/zero", "--length", "16", "--offset", "8"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  EXPECT_EQ(segment_bytes(segment_.id()), expected(std::string(16, '\0'), 8));
+}
+
+TEST_F(WriteInto, LengthTakesTheFirstBytesOfAPipeWithNoNulAdded) {
+  const RunResult run = write({"--length", "3"}, with_input("abcdef\n"));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(segment_bytes(segment_.id()), expected("abc"));
+}
+
+TEST_F(WriteInto, LengthTakesTheFirstBytesOfAFileOrArgument) {
+  const TempFile file("0123456789");
+  RunResult run = write({"--file", file.path(), "--length", "4"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(segment_bytes(segment_.id()), expected("0123"));
+  run = write({"xyz", "--length", "2", "--offset", "20"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(segment_bytes(segment_.id()).substr(20, 3), before_.substr(20, 3).replace(0, 2, "xy"));
+}
+
+TEST_F(WriteInto, InputShorterThanLengthWritesNothing) {
+  const TempFile file("short");
+  for (const RunResult& run :
+       {write({"--length", "10"}, with_input("abc")), write({"--file", file.path(), "-l", "6"}),
+        write({"ab", "--length", "3"})}) {
+    EXPECT_EQ(run.exit_code, 1) << run.err;
+    EXPECT_EQ(count_lines(run.err), 1) << run.err;
+    EXPECT_NE(run.err.find("nothing was written"), std::string::npos) << run.err;
+  }
+  EXPECT_EQ(segment_bytes(segment_.id()), before_);
+}
+
+TEST_F(WriteInto, LengthPastTheEndIsRefusedBeforeReading) {
+  const RunResult run = write({"--file", "/dev/zero", "--length", "1G"});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("does not fit"), std::string::npos) << run.err;
+  EXPECT_EQ(segment_bytes(segment_.id()), before_);
+}
+
+TEST(WriteCreate, LengthSizesTheNewSegment) {
+  const std::uint32_t key = unique_key();
+  const RunResult run =
+      run_shmtool({"write", key_arg(key), "--create", "--file", "/dev/zero", "--length", "5K"});
+  SegmentGuard guard = adopt_key(key);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ASSERT_NE(guard.id(), -1);
+  EXPECT_EQ(kernel_size(guard.id()), 5u * 1024);
+}
+
+// A closed standard input is not empty input: nothing is written and nothing created.
+TEST_F(WriteInto, ClosedStandardInputIsAFailureAndChangesNothing) {
+  for (const std::vector<std::string>& extra :
+       {std::vector<std::string>{}, std::vector<std::string>{"--binary"},
+        std::vector<std::string>{"-"}, std::vector<std::string>{"--length", "1"}}) {
+    RunOptions options;
+    options.close_stdin = true;
+    const RunResult run = write(extra, options);
+    EXPECT_EQ(run.exit_code, 1) << run.err;
+    EXPECT_EQ(run.err,
+              "shmtool: write: standard input: bad file descriptor (closed, or not open "
+              "for reading)\n");
+  }
+  EXPECT_EQ(segment_bytes(segment_.id()), before_);
+}
+
+TEST(WriteCreate, ClosedStandardInputCreatesNothing) {
+  const std::uint32_t key = unique_key();
+  RunOptions options;
+  options.close_stdin = true;
+  const RunResult run = run_shmtool({"write", key_arg(key), "--create"}, options);
+  SegmentGuard guard = adopt_key(key);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(guard.id(), -1) << "no segment left behind";
+}
+
 TEST(WriteCreate, SizeWithoutCreateIsAUsageError) {
   const std::uint32_t key = unique_key();
   const RunResult run = run_shmtool({"write", key_arg(key), "x", "--size", "10"});

@@ -287,19 +287,68 @@ TEST(PrepareFd, ReadsAnEmptyRegularFile) {
   }
 }
 
-TEST(PrepareFd, ReadsAClosedDescriptorAsEmpty) {
+TEST(PrepareFd, RefusesAClosedDescriptorInEitherMode) {
   int ends[2];
   ASSERT_EQ(pipe(ends), 0);
   close(ends[0]);
   close(ends[1]);
   const int closed = ends[0];
-  auto text = prepare_fd(closed, "standard input", Encoding::text, 100);
-  ASSERT_TRUE(text.ok()) << text.error().detail;
-  EXPECT_EQ(text->stored_size(), 1U);
-  EXPECT_EQ(copied(*text), "\0"s);
-  auto binary = prepare_fd(closed, "standard input", Encoding::binary, 100);
-  ASSERT_TRUE(binary.ok());
-  EXPECT_EQ(binary->stored_size(), 0U);
+  for (Encoding encoding : {Encoding::text, Encoding::binary}) {
+    auto data = prepare_fd(closed, "standard input", encoding, 100);
+    ASSERT_FALSE(data.ok());
+    EXPECT_EQ(data.error().op, Op::read_input);
+    EXPECT_EQ(data.error().err, EBADF);
+    EXPECT_EQ(data.error().subject, "standard input");
+  }
+  auto exact = prepare_fd_exact(closed, "standard input", 1);
+  ASSERT_FALSE(exact.ok());
+  EXPECT_EQ(exact.error().err, EBADF);
+}
+
+TEST(PrepareFd, RefusesADescriptorOpenOnlyForWriting) {
+  Fd write_only(open("/dev/null", O_WRONLY | O_CLOEXEC));
+  ASSERT_GE(write_only.get(), 0);
+  auto data = prepare_fd(write_only.get(), "standard input", Encoding::binary, 100);
+  ASSERT_FALSE(data.ok());
+  EXPECT_EQ(data.error().err, EBADF);
+}
+
+TEST(PrepareExact, TakesThatManyBytesOfAPipeAndLeavesTheRest) {
+  Fd in = pipe_holding("abcdef\n");
+  PreparedData data = prepared(prepare_fd_exact(in.get(), "standard input", 4));
+  EXPECT_EQ(data.stored_size(), 4U);
+  EXPECT_EQ(copied(data), "abcd");
+  char rest[8] = {};
+  EXPECT_EQ(read(in.get(), rest, sizeof rest), 3);
+}
+
+TEST(PrepareExact, TakesThatManyBytesOfAFileFromItsOffset) {
+  TempFile file("0123456789");
+  Fd fd(open(file.path().c_str(), O_RDONLY | O_CLOEXEC));
+  ASSERT_EQ(lseek(fd.get(), 2, SEEK_SET), 2);
+  PreparedData data = prepared(prepare_fd_exact(fd.get(), file.path(), 5));
+  EXPECT_EQ(copied(data), "23456");
+}
+
+TEST(PrepareExact, InputShorterThanTheLengthFails) {
+  TempFile file("0123");
+  Fd fd(open(file.path().c_str(), O_RDONLY | O_CLOEXEC));
+  Fd in = pipe_holding("ab");
+  std::vector<Result<PreparedData>> results;
+  results.push_back(prepare_fd_exact(fd.get(), file.path(), 5));
+  results.push_back(prepare_fd_exact(in.get(), "standard input", 3));
+  results.push_back(prepare_literal_exact("xy", 3));
+  for (const auto& result : results) {
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().op, Op::read_input);
+    EXPECT_NE(result.error().detail.find("nothing was written"), std::string::npos);
+  }
+}
+
+TEST(PrepareExact, LiteralKeepsNulsAndNewlinesAndAddsNothing) {
+  PreparedData data = prepared(prepare_literal_exact("a\0b\nc"s, 4));
+  EXPECT_EQ(data.stored_size(), 4U);
+  EXPECT_EQ(copied(data), "a\0b\n"s);
 }
 
 TEST(OpenInputFile, OpensAReadableFile) {

@@ -24,6 +24,8 @@ struct WriteOptions {
   std::string data;
   std::string file;
   std::string offset = "0";
+  std::string length_text;
+  std::optional<std::uint64_t> length;  // --length: exactly this many bytes of the data
   bool binary = false;
   bool create = false;
   bool lock = false;
@@ -33,6 +35,7 @@ struct WriteOptions {
   std::string mode = "600";
   CLI::Option* data_opt = nullptr;
   CLI::Option* file_opt = nullptr;
+  CLI::Option* length_opt = nullptr;
   CLI::Option* size_opt = nullptr;
   CLI::Option* mode_opt = nullptr;
   CLI::Option* timeout_opt = nullptr;
@@ -73,10 +76,17 @@ std::string bytes_word(std::uint64_t n) {
 // Reads the data in, with room for `room` stored bytes; rewords a stream that overflows.
 PreparedData prepare(const WriteOptions& options, int fd, Encoding encoding, std::uint64_t room,
                      const SegmentRecord* segment, std::uint64_t offset) {
+  const std::string source = options.file_opt->count() > 0 ? options.file : "standard input";
+  if (options.length) {
+    // Known before reading: /dev/zero is never read for a segment it could not fit.
+    if (*options.length > room && segment != nullptr) {
+      fail_does_not_fit(*segment, offset, bytes_word(*options.length), Encoding::binary);
+    }
+    return unwrap(fd < 0 ? prepare_literal_exact(options.data, *options.length)
+                         : prepare_fd_exact(fd, source, *options.length));
+  }
   Result<PreparedData> prepared =
-      fd < 0 ? prepare_literal(options.data, encoding)
-             : prepare_fd(fd, options.file_opt->count() > 0 ? options.file : "standard input",
-                          encoding, room);
+      fd < 0 ? prepare_literal(options.data, encoding) : prepare_fd(fd, source, encoding, room);
   if (!prepared.ok() && prepared.error().kind == ErrorKind::too_large && segment != nullptr) {
     fail_does_not_fit(*segment, offset, prepared.error().detail, encoding);
   }
@@ -119,7 +129,7 @@ void copy_into(int id, std::uint64_t size, std::uint64_t offset, PreparedData& d
   bar.finish();
 }
 
-int run_write(const WriteOptions& options, Context& context) {
+int run_write(WriteOptions& options, Context& context) {
   const bool have_data = options.data_opt->count() > 0 && options.data != "-";
   if (have_data && options.file_opt->count() > 0) {
     fail_usage("DATA", "give DATA or --file, not both");
@@ -139,7 +149,11 @@ int run_write(const WriteOptions& options, Context& context) {
     lock_timeout = unwrap(parse_seconds(options.timeout, "--timeout"));
   }
   const std::uint64_t offset = unwrap(parse_byte_count(options.offset, "--offset"));
-  const Encoding encoding = options.binary ? Encoding::binary : Encoding::text;
+  if (options.length_opt->count() > 0) {
+    options.length = unwrap(parse_byte_count(options.length_text, "--length"));
+  }
+  // --length copies bytes exactly, as --binary does.
+  const Encoding encoding = options.binary || options.length ? Encoding::binary : Encoding::text;
   std::optional<std::uint64_t> create_size;
   unsigned create_mode = 0600;
   if (options.create) {
@@ -238,6 +252,11 @@ Runner setup_write(CLI::App& app, bool& json) {
   app.add_option("-O,--offset", options->offset, "Write at byte N of the segment")
       ->option_text("N")
       ->default_str("0");
+  options->length_opt =
+      app.add_option("-l,--length", options->length_text,
+                     "Write exactly N bytes of the data, as --binary does (exit 1 if it is "
+                     "shorter)")
+          ->option_text("N");
   app.add_flag("-B,--binary", options->binary,
                "Write the bytes exactly: no newline dropped, no NUL added");
   app.add_flag("-c,--create", options->create, "Create the segment first if the key names none");
@@ -261,7 +280,9 @@ Runner setup_write(CLI::App& app, bool& json) {
       "Text mode (the default) drops one trailing newline of file or stdin data and writes a\n"
       "NUL after the data, so a C program reading a string sees exactly the text; data with a\n"
       "NUL inside needs --binary. Data that does not fit between the offset and the end is\n"
-      "refused (exit 1) and the segment is left unchanged. Prints nothing on success.");
+      "refused (exit 1) and the segment is left unchanged. --length N takes N bytes and leaves\n"
+      "the rest of the input unread: --file /dev/zero --length 4K clears 4 KiB. Prints\n"
+      "nothing on success.");
   return [options](Context& context) { return run_write(*options, context); };
 }
 

@@ -16,6 +16,7 @@
 
 #include "command.hpp"
 #include "failure.hpp"
+#include "standard_fds.hpp"
 
 namespace shmtool::cli {
 namespace {
@@ -211,5 +212,6 @@ void write_json(Output& out, const nlohmann::ordered_json& value) {
 int main(int argc, char** argv) {
   // A closed pipe shows up as EPIPE from write(2), handled where output is written.
   signal(SIGPIPE, SIG_IGN);
+  shmtool::cli::guard_standard_descriptors();
   return shmtool::cli::run(argc, argv);
 }
