@@ -38,6 +38,10 @@ ShmLimits read_shm_limits() {
   return limits;
 }
 
+bool kernel_removes_unattached() {
+  return read_number("/proc/sys/kernel/shm_rmid_forced").value_or(0) == 1;
+}
+
 HugePageInfo read_huge_page_info() {
   HugePageInfo info;
   std::ifstream meminfo("/proc/meminfo");

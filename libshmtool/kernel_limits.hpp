@@ -22,6 +22,11 @@ struct ShmLimits {
 /// Returns the limits and the current use. Never fails: what cannot be read is nullopt.
 ShmLimits read_shm_limits();
 
+/// Returns whether kernel.shm_rmid_forced is 1 in the caller's IPC namespace: the kernel then
+/// removes a segment as soon as no process has it attached (its creator's exit, or the last
+/// detach). False when it cannot be read.
+bool kernel_removes_unattached();
+
 /// What /proc/meminfo and /proc/sys/vm/hugetlb_shm_group say about huge pages.
 struct HugePageInfo {
   std::optional<std::uint64_t> total;       // HugePages_Total

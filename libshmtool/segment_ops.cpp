@@ -98,9 +98,9 @@ Result<CreateOutcome> create_segment(ShmKernel& kernel, const CreateRequest& req
   if (request.exclusive == Exclusive::yes) {
     return Error{ErrorKind::exists, Op::create, err, request.subject, {}};
   }
-  // Look it up as shmget(key, size, IPC_CREAT | mode) would, so the kernel checks the mode's
-  // access: a segment the caller may not use is refused, not reported (as ipcmk does).
-  const int existing_id = shmget(key, 0, static_cast<int>(request.mode & 0777U));
+  // Reporting it needs only read access: a segment the caller may read but not write (0644,
+  // another user's) is reported; one the caller may not even read is refused.
+  const int existing_id = shmget(key, 0, SHM_R);
   if (existing_id < 0) return errno_error(Op::create, errno, request.subject);
   auto record = stat_segment(kernel, existing_id, Usage::skip);
   if (!record.ok()) return record.error();

@@ -43,7 +43,7 @@ class KernelLimits : public ::testing::Test {
     // private one (`unshare --ipc` gave it a new one, its parent keeps the old one) that holds
     // no segment.
     ASSERT_TRUE(in_private_empty_ipc_namespace());
-    for (const char* name : {"shmmax", "shmall", "shmmni"}) {
+    for (const char* name : {"shmmax", "shmall", "shmmni", "shm_rmid_forced"}) {
       std::ifstream in(std::string("/proc/sys/kernel/") + name);
       std::uint64_t value = 0;
       if (in >> value) saved_[name] = value;
@@ -160,6 +160,41 @@ TEST_F(KernelLimits, ShmallExceededNamesTheLimitItsValueAndWhatIsInUse) {
       run_shmtool({"create", key_arg(key), "--size", std::to_string(50 * page_size())});
   SegmentGuard made = adopt_key(key);
   EXPECT_EQ(fits.exit_code, 0) << "exactly the rest fits: " << fits.err;
+}
+
+// With kernel.shm_rmid_forced = 1 a segment no process has attached goes with its creator's
+// exit or its last detach: create and write say so, naming the setting.
+TEST_F(KernelLimits, RmidForcedIsNamedWhenTheKernelRemovesWhatWasMade) {
+  ASSERT_NO_FATAL_FAILURE(set_limit("shm_rmid_forced", 1));
+  const RunResult created = run_shmtool({"create", "--size", "1K"});
+  EXPECT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_EQ(count_lines(created.err), 1) << created.err;
+  expect_mentions(created, "kernel.shm_rmid_forced is 1");
+  EXPECT_TRUE(read_proc_shm().empty()) << "the kernel keeps it after all: the warning is wrong";
+
+  const std::uint32_t key = unique_key();
+  const RunResult written = run_shmtool({"write", key_arg(key), "--create", "data"});
+  SegmentGuard leftover = adopt_key(key);
+  EXPECT_EQ(written.exit_code, 0) << written.err;
+  expect_mentions(written, "kernel.shm_rmid_forced is 1");
+  EXPECT_EQ(id_of_key(key), -1);
+
+  // A segment some process keeps attached stays, and nothing is said.
+  SegmentGuard kept(IPC_PRIVATE, 64);
+  const Attached holder(kept.id());
+  const RunResult into_kept = run_shmtool({"write", kept.id_arg(), "data"});
+  EXPECT_EQ(into_kept.exit_code, 0) << into_kept.err;
+  EXPECT_EQ(into_kept.err, "");
+  EXPECT_TRUE(segment_exists(kept.id()));
+}
+
+TEST_F(KernelLimits, RmidForcedOffSaysNothing) {
+  ASSERT_NO_FATAL_FAILURE(set_limit("shm_rmid_forced", 0));
+  const RunResult created = run_shmtool({"create", "--size", "1K"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  SegmentGuard made = SegmentGuard::adopt(std::stoi(created.out));
+  EXPECT_EQ(created.err, "");
+  EXPECT_TRUE(segment_exists(made.id()));
 }
 
 TEST_F(KernelLimits, HugePagesWhenThereAreNoneExplainVmNrHugepages) {

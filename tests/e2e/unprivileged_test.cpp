@@ -134,6 +134,20 @@ TEST_F(AsNobody, CreateOnRootsKeyIsRefused) {
   expect_unchanged();
 }
 
+TEST_F(AsNobody, CreateOnAKeyItMayReadButNotWriteReportsTheSegment) {
+  ASSERT_EQ(run_shmtool({"chmod", "644", segment_.id_arg()}).exit_code, 0);
+  stat_before_ = stat_json(segment_.id());
+  const RunResult run = run_shmtool({"create", key_arg(key_), "--size", "16", "--json"}, kAsNobody);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const nlohmann::json j = parse_json(run);
+  EXPECT_EQ(j["created"], false);
+  EXPECT_EQ(j["id"], segment_.id());
+  const RunResult plain = run_shmtool({"create", key_arg(key_), "--size", "16"}, kAsNobody);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.out, std::to_string(segment_.id()) + "\n");
+  expect_unchanged();
+}
+
 TEST_F(AsNobody, SeveralWithOneRefusedGoesOnAndExits1) {
   SegmentGuard others(IPC_PRIVATE, 16);
   ASSERT_EQ(run_shmtool({"chown", "nobody", others.id_arg()}).exit_code, 0);

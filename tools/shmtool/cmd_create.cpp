@@ -7,6 +7,7 @@
 #include "attachment.hpp"
 #include "command.hpp"
 #include "failure.hpp"
+#include "kernel_limits.hpp"
 #include "key_args.hpp"
 #include "mode_parse.hpp"
 #include "render_json.hpp"
@@ -62,6 +63,9 @@ int run_create(const CreateOptions& options, Context& context) {
     request.subject = describe(ref);
   }
   CreateOutcome outcome = unwrap(create_segment(context.kernel, request));
+  if (outcome.created && kernel_removes_unattached()) {
+    context.warn("id " + std::to_string(outcome.segment.id), rmid_forced_created_words());
+  }
   if (options.populate) populate_segment(outcome, context);
   try {
     print_outcome(outcome, context);

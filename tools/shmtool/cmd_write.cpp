@@ -8,6 +8,7 @@
 #include "attachment.hpp"
 #include "command.hpp"
 #include "failure.hpp"
+#include "kernel_limits.hpp"
 #include "key_args.hpp"
 #include "mode_parse.hpp"
 #include "progress.hpp"
@@ -226,6 +227,13 @@ int run_write(WriteOptions& options, Context& context) {
                              data->stored_size()));
   }
   if (undo) undo->keep();
+  // Unattached before this write (or made by it), the segment may be gone with the detach.
+  if ((created || segment.nattch == 0) && kernel_removes_unattached()) {
+    auto after = stat_segment(context.kernel, segment.id, Usage::skip);
+    if (!after.ok() && after.error().kind == ErrorKind::not_found) {
+      context.warn("id " + std::to_string(segment.id), rmid_forced_detached_words());
+    }
+  }
 
   if (context.json) {
     nlohmann::ordered_json result;

@@ -23,6 +23,8 @@ struct Context {
 
   /// Prints a failure line for one item of a multi-item command on stderr.
   void report(const Error& error) const;
+  /// Prints "shmtool: COMMAND: SUBJECT: WORDS" on stderr, after what stdout holds so far.
+  void warn(const std::string& subject, const std::string& words) const;
 };
 
 /// Runs a parsed command and returns its exit code; throws CommandFailure to fail.

@@ -22,7 +22,8 @@ std::string permission_words(Op op) {
     case Op::set_mode:
       return "permission denied (only the owner, the creator or root may change it)";
     case Op::create:
-      return "permission denied (the mode of the segment with this key does not let you use it)";
+      return "permission denied (a segment with this key exists and its mode does not let you "
+             "read it)";
     case Op::open_input:
       return "cannot open: permission denied";
     default:
@@ -161,6 +162,17 @@ std::string format_failure(std::string_view command, const Error& error) {
   if (!error.subject.empty()) line += error.subject + ": ";
   line += explain(error);
   return line;
+}
+
+std::string rmid_forced_created_words() {
+  return "warning: kernel.shm_rmid_forced is 1, so the kernel removes this segment when "
+         "shmtool exits unless a process has attached it by then (set it to 0 to keep "
+         "unattached segments)";
+}
+
+std::string rmid_forced_detached_words() {
+  return "warning: kernel.shm_rmid_forced is 1 and no other process had the segment "
+         "attached, so the kernel removed it when shmtool detached";
 }
 
 void fail_usage(std::string subject, std::string detail) {

@@ -42,6 +42,12 @@ T unwrap(Result<T> result) {
   return std::move(result).value();
 }
 
+/// What kernel.shm_rmid_forced = 1 does to a segment shmtool created just now.
+std::string rmid_forced_created_words();
+
+/// What kernel.shm_rmid_forced = 1 did to a segment nobody else had attached.
+std::string rmid_forced_detached_words();
+
 /// Throws a usage CommandFailure.
 [[noreturn]] void fail_usage(std::string subject, std::string detail);
 

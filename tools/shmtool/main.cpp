@@ -198,6 +198,10 @@ void Context::report(const Error& error) const {
   std::cerr << format_failure(command, error) << '\n';
 }
 
+void Context::warn(const std::string& subject, const std::string& words) const {
+  report(Error{ErrorKind::system, Op::parse, 0, subject, words});
+}
+
 void add_json_flag(CLI::App& app, bool& json) {
   app.add_flag("--json", json, "Print JSON instead of text");
 }
