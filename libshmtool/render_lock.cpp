@@ -14,9 +14,9 @@ bool key_taken(const LockReport& report) {
 
 }  // namespace
 
-std::string render_lock_line(int id, const LockReport& report) {
+std::string render_lock_text(int id, const LockReport& report) {
   const std::string key = "key " + format_key_hex(lock_key_for(id));
-  std::string line = "lock:    ";
+  std::string line;
   if (key_taken(report)) {
     line += "none (" + key + " holds another program's semaphore set)";
   } else if (!report.ok()) {
@@ -31,7 +31,7 @@ std::string render_lock_line(int id, const LockReport& report) {
     if (lock.waiting > 0) line += ", " + std::to_string(lock.waiting) + " waiting";
     line += ")";
   }
-  return line + "\n";
+  return line;
 }
 
 nlohmann::ordered_json lock_json(int id, const LockReport& report) {

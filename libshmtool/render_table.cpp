@@ -7,6 +7,7 @@
 #include "human_format.hpp"
 #include "mode_parse.hpp"
 #include "segment_ref.hpp"
+#include "terminal_text.hpp"
 
 namespace shmtool {
 namespace {
@@ -29,6 +30,16 @@ std::string id_with_name(const std::optional<std::string>& name, unsigned id,
 std::string time_with_epoch(const std::optional<std::int64_t>& epoch) {
   if (!epoch) return "never";
   return format_time(epoch, TimeStyle::local) + " (" + std::to_string(*epoch) + ")";
+}
+
+// The kernel sets a segment's key to IPC_PRIVATE when it is marked for removal: 0 then says
+// nothing about the key it had.
+std::string key_text(const SegmentRecord& s) {
+  if (s.key == 0 && s.dest) {
+    return format_key_hex(0) +
+           " (unknown: the kernel drops the key of a segment marked for removal)";
+  }
+  return format_key_hex(s.key) + " (" + std::to_string(s.key) + (s.key == 0 ? ", private)" : ")");
 }
 
 std::string usage_text(const std::optional<std::uint64_t>& bytes) {
@@ -81,8 +92,14 @@ void TableBuilder::reserve(std::size_t rows) {
 }
 
 void TableBuilder::add_cell(std::string_view text, std::size_t column) {
-  // A NUL ends each cell: no cell holds one (names come from C strings, the rest is formatted).
-  text = text.substr(0, text.find('\0'));
+  // A NUL ends each cell: names from the outside world are escaped (a NUL in one becomes
+  // \x00, a control character cannot reach the terminal, a space cannot split a --raw line).
+  const EscapeSpaces spaces = raw_ ? EscapeSpaces::yes : EscapeSpaces::no;
+  std::string escaped;
+  if (needs_terminal_escape(text, spaces)) {
+    escaped = escape_for_terminal(text, spaces);
+    text = escaped;
+  }
   cells_ += text;
   cells_ += '\0';
   if (!raw_) widths_[column] = std::max(widths_[column], text.size());
@@ -123,12 +140,29 @@ void TableBuilder::write(const TableSink& sink) const {
   if (!out.empty()) sink(out);
 }
 
-std::string render_stat(const SegmentRecord& s, NameResolver& names) {
+std::string format_labelled_lines(std::span<const LabelledValue> lines, const LabelLayout& layout) {
+  std::size_t longest = 0;
+  for (const LabelledValue& line : lines)
+    longest = std::max(longest, line.label.size() + layout.suffix.size());
+  const std::size_t width = std::max(layout.min_width, longest + layout.gap);
+  std::string out;
+  for (const LabelledValue& line : lines) {
+    out += layout.indent;
+    out += line.label;
+    out += layout.suffix;
+    out.append(width - line.label.size() - layout.suffix.size(), ' ');
+    out += escape_for_terminal(line.value);
+    out += '\n';
+  }
+  return out;
+}
+
+std::string render_stat(const SegmentRecord& s, NameResolver& names,
+                        std::span<const LabelledValue> more) {
   const std::string status = status_text(s);
-  const std::pair<std::string_view, std::string> fields[] = {
+  std::vector<LabelledValue> fields = {
       {"id", std::to_string(s.id)},
-      {"key",
-       format_key_hex(s.key) + " (" + std::to_string(s.key) + (s.key == 0 ? ", private)" : ")")},
+      {"key", key_text(s)},
       {"size", std::to_string(s.size) + " (" + format_human_size(s.size) + ")"},
       {"perms", format_perms(s.mode) + " (" +
                     [&] {
@@ -151,15 +185,8 @@ std::string render_stat(const SegmentRecord& s, NameResolver& names) {
       {"rss", usage_text(s.rss)},
       {"swap", usage_text(s.swap)},
   };
-  std::string out;
-  for (const auto& [name, value] : fields) {
-    out += name;
-    out += ':';
-    out.append(8 - name.size(), ' ');
-    out += value;
-    out += '\n';
-  }
-  return out;
+  fields.insert(fields.end(), more.begin(), more.end());
+  return format_labelled_lines(fields, LabelLayout{"", ":", 9, 1});
 }
 
 }  // namespace shmtool

@@ -67,7 +67,28 @@ class TableBuilder {
   std::size_t rows_ = 0;
 };
 
-/// Returns `stat`'s lines for one segment: "field: value", aligned, each ending in '\n'.
-std::string render_stat(const SegmentRecord& segment, NameResolver& names);
+/// One line of a "label: value" listing.
+struct LabelledValue {
+  std::string_view label;
+  std::string value;
+};
+
+/// How labels are laid out: `indent` before, `suffix` after (":"), then values start at
+/// `min_width` characters past the indent, or `gap` spaces after the longest label+suffix.
+struct LabelLayout {
+  std::string_view indent;
+  std::string_view suffix;
+  std::size_t min_width;
+  std::size_t gap;
+};
+
+/// Returns one line a value, values aligned, each escaped for a terminal and ending in '\n'.
+/// Labels of any length fit.
+std::string format_labelled_lines(std::span<const LabelledValue> lines, const LabelLayout& layout);
+
+/// Returns `stat`'s lines for one segment: "field: value", aligned, each ending in '\n';
+/// `more` (the lock, ...) follows the segment's own fields.
+std::string render_stat(const SegmentRecord& segment, NameResolver& names,
+                        std::span<const LabelledValue> more = {});
 
 }  // namespace shmtool

@@ -131,3 +131,39 @@ INSTANTIATE_TEST_SUITE_P(contract, RuntimeFailures, testing::ValuesIn(kRows));
 
 }  // namespace
 }  // namespace shmtool::test
+
+namespace shmtool::test {
+namespace {
+
+// Arguments and paths are quoted in messages: a control character in one is shown escaped,
+// so it can neither act on the terminal nor split the one line in two.
+TEST(FailureLines, ShowControlCharactersInArgumentsEscaped) {
+  const std::vector<std::vector<std::string>> commands = {
+      {"stat", "\x1b[31mRED"},
+      {"stat", "ftok:/nonexistent/two\nlines"},
+      {"read",
+       "ftok:/nonexistent/\x07\x9b"
+       "bell"},
+      {"list", "--sort", "\x1b]0;title\x07"},
+      {"stat", "--bogus\x1b[2J"},
+      {"create", "key:\r5", "--size", "1"},
+  };
+  for (const std::vector<std::string>& args : commands) {
+    const RunResult run = run_shmtool(args);
+    SCOPED_TRACE(run.err);
+    EXPECT_NE(run.exit_code, 0);
+    EXPECT_EQ(count_lines(run.err), 1);
+    EXPECT_EQ(run.err.back(), '\n');
+    for (std::size_t i = 0; i + 1 < run.err.size(); ++i) {
+      const auto c = static_cast<unsigned char>(run.err[i]);
+      EXPECT_TRUE(c >= 0x20 && c != 0x7f && c != 0x9b) << "byte " << static_cast<int>(c);
+    }
+  }
+  const RunResult red = run_shmtool({"stat", "\x1b[31mRED"});
+  EXPECT_NE(red.err.find("\\e[31mRED"), std::string::npos) << red.err;
+  const RunResult lines = run_shmtool({"stat", "ftok:/nonexistent/two\nlines"});
+  EXPECT_NE(lines.err.find("ftok:/nonexistent/two\\nlines"), std::string::npos) << lines.err;
+}
+
+}  // namespace
+}  // namespace shmtool::test

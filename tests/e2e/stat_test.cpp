@@ -74,6 +74,17 @@ TEST(Stat, MarkedSegmentShowsDest) {
   EXPECT_EQ(j["mode"], 0600);  // the state bit is not in mode
 }
 
+TEST(Stat, AMarkedSegmentsKeyIsUnknownNotPrivate) {
+  const std::uint32_t key = unique_key();
+  SegmentGuard segment(static_cast<key_t>(key), 100);
+  Attached attached(segment.id());
+  ASSERT_EQ(shmctl(segment.id(), IPC_RMID, nullptr), 0);
+  const RunResult run = run_shmtool({"stat", segment.id_arg()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("key:     0x00000000 (unknown: "), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("private"), std::string::npos) << run.out;
+}
+
 TEST(Stat, EveryFormNamesTheSameSegment) {
   const FtokFile file = make_ftok_file();
   SegmentGuard segment(static_cast<key_t>(file.key), 64);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <map>
 #include <set>
 #include <sstream>
@@ -230,6 +232,43 @@ TEST(RenderStat, MarksAPrivateKeyAndAnEmptyStatus) {
   EXPECT_EQ(fields.at("status"), "-");
 }
 
+TEST(RenderStat, AMarkedSegmentsKeyIsUnknownNotPrivate) {
+  FakeNames names;
+  SegmentRecord s = full_record();
+  s.key = 0;  // what the kernel reports once a segment is marked
+  s.dest = true;
+  const auto fields = stat_fields(render_stat(s, names));
+  EXPECT_EQ(fields.at("key"),
+            "0x00000000 (unknown: the kernel drops the key of a segment marked for removal)");
+  EXPECT_EQ(fields.at("key").find("private"), std::string::npos);
+}
+
+TEST(RenderStat, MoreFieldsOfAnyLengthFollowAligned) {
+  FakeNames names;
+  const LabelledValue more[] = {{"lock", "free"}, {"a_rather_long_field", "value"}};
+  const std::string text = render_stat(full_record(), names, more);
+  const auto fields = stat_fields(text);  // checks the alignment
+  EXPECT_EQ(fields.at("lock"), "free");
+  EXPECT_EQ(fields.at("a_rather_long_field"), "value");
+}
+
+TEST(RenderStat, NamesWithControlCharactersAreEscaped) {
+  FakeNames names;
+  names.users[1000] = "ev\x1b[31mil\nname";
+  const std::string text = render_stat(full_record(), names);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_NE(text.find("owner:   ev\\e[31mil\\nname (uid 1000)"), std::string::npos) << text;
+}
+
+TEST(FormatLabelledLines, LabelsLongerThanTheMinimumWidthArePaddedSafely) {
+  const LabelledValue lines[] = {{"ID", "the id"}, {"ALLOCATED_AND_MORE", "bytes"}};
+  EXPECT_EQ(format_labelled_lines(lines, LabelLayout{"  ", "", 8, 2}),
+            "  ID                  the id\n"
+            "  ALLOCATED_AND_MORE  bytes\n");
+  const LabelledValue short_lines[] = {{"ID", "x"}};
+  EXPECT_EQ(format_labelled_lines(short_lines, LabelLayout{"  ", "", 8, 2}), "  ID      x\n");
+}
+
 }  // namespace
 }  // namespace shmtool
 
@@ -294,17 +333,34 @@ TEST(TableBuilder, ClearDropsTheRowsAndTheirWidthsButKeepsTheHeadings) {
   }
 }
 
-TEST(TableBuilder, EndsACellAtANulInItsText) {
-  // Cells are kept as C strings; a name with a NUL (never from NSS) cannot shift the columns.
+TEST(TableBuilder, ShowsANulInACellEscapedWithoutShiftingTheColumns) {
+  // Cells are kept as C strings; a name with a NUL (never from NSS) is escaped like any control.
   test::FakeNames names;
   names.users[1000] = std::string("ali\0ce", 6);
   const auto columns = columns_named({"OWNER", "ID"});
   const auto segments = two_segments();
   const std::string table = render_table(segments, columns, names, TableOptions{});
   EXPECT_EQ(table,
-            "OWNER    ID\n"
-            "ali   32773\n"
-            "4000      5\n");
+            "OWNER        ID\n"
+            "ali\\x00ce 32773\n"
+            "4000          5\n");
+}
+
+TEST(TableBuilder, EscapesControlCharactersInCellsAndSpacesInRawLines) {
+  test::FakeNames names;
+  names.users[1000] = "a b\x1b[2J\nx";
+  const auto columns = columns_named({"OWNER", "ID"});
+  const auto segments = two_segments();
+  const std::string table = render_table(segments, columns, names, TableOptions{});
+  EXPECT_EQ(table.find('\x1b'), std::string::npos) << table;
+  EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 3) << table;
+  EXPECT_NE(table.find("a b\\e[2J\\nx"), std::string::npos) << table;
+  TableOptions raw;
+  raw.layout = Layout::raw;
+  raw.headings = Headings::hide;
+  EXPECT_EQ(render_table(segments, columns, names, raw),
+            "a\\x20b\\e[2J\\nx 32773\n"
+            "4000 5\n");
 }
 
 }  // namespace

@@ -28,12 +28,11 @@ struct ListOptions {
 };
 
 std::string column_help() {
+  std::vector<LabelledValue> lines;
+  for (const Column& c : all_columns())
+    lines.push_back({c.name, std::string(c.help)});
   std::string text = "Columns (for -o and --sort):\n";
-  for (const Column& c : all_columns()) {
-    text += "  " + std::string(c.name);
-    text.append(8 - c.name.size(), ' ');
-    text += std::string(c.help) + "\n";
-  }
+  text += format_labelled_lines(lines, LabelLayout{"  ", "", 8, 2});
   text += "Defaults:";
   for (const Column* c : default_columns())
     text += " " + std::string(c->name);

@@ -26,8 +26,10 @@ struct Target {
   Result<int> id;
 };
 
+// A marked segment's key reads 0 (the kernel sets IPC_PRIVATE): its real key is unknown.
 std::string key_words(const SegmentRecord& s) {
-  return s.key == 0 ? "(private)" : "(key " + format_key_hex(s.key) + ")";
+  if (s.key != 0) return "(key " + format_key_hex(s.key) + ")";
+  return s.dest ? "(key unknown: it was marked for removal)" : "(private)";
 }
 
 std::string attached_words(std::uint64_t nattch) {

@@ -25,8 +25,8 @@ int run_stat(const StatOptions& options, Context& context) {
     object["lock"] = lock_json(record.id, lock);
     write_json(context.out, object);
   } else {
-    context.out.write(render_stat(record, context.names));
-    context.out.write(render_lock_line(record.id, lock));
+    const LabelledValue lock_line{"lock", render_lock_text(record.id, lock)};
+    context.out.write(render_stat(record, context.names, std::span(&lock_line, 1)));
   }
   return kSuccess;
 }

@@ -2,6 +2,7 @@
 
 #include "human_format.hpp"
 #include "kernel_limits.hpp"
+#include "terminal_text.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -161,7 +162,8 @@ std::string format_failure(std::string_view command, const Error& error) {
   line += ": ";
   if (!error.subject.empty()) line += error.subject + ": ";
   line += explain(error);
-  return line;
+  // Subjects and details quote arguments, paths and names: none may reach a terminal raw.
+  return escape_for_terminal(line);
 }
 
 std::string rmid_forced_created_words() {

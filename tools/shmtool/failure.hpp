@@ -32,7 +32,8 @@ std::string errno_text(int err);
 /// Returns why `error` happened, in words a user can act on (no subject, no prefix).
 std::string explain(const Error& error);
 
-/// Returns the whole stderr line: "shmtool: COMMAND: WHAT: WHY" (no newline).
+/// Returns the whole stderr line: "shmtool: COMMAND: WHAT: WHY" (no newline), with control
+/// characters escaped.
 std::string format_failure(std::string_view command, const Error& error);
 
 /// Returns the value, or throws CommandFailure with the error.

@@ -17,6 +17,7 @@
 #include "command.hpp"
 #include "failure.hpp"
 #include "standard_fds.hpp"
+#include "terminal_text.hpp"
 
 namespace shmtool::cli {
 namespace {
@@ -109,7 +110,7 @@ int usage_failure(const CLI::App& app, const CLI::ParseError& e) {
   line += all_unknown.empty() ? usage_words(e)
                               : unknown_argument_words(all_unknown.front(), sub == nullptr);
   line += " (see 'shmtool " + (command.empty() ? std::string() : command + " ") + "--help')";
-  std::cerr << line << '\n';
+  std::cerr << escape_for_terminal(line) << '\n';
   return kUsage;
 }
 
@@ -182,7 +183,18 @@ int run(int argc, char** argv) {
               << '\n';
     return kFailure;
   } catch (const std::exception& e) {
-    std::cerr << "shmtool: " << context.command << ": " << e.what() << '\n';
+    std::cerr << escape_for_terminal("shmtool: " + std::string(context.command) + ": " + e.what())
+              << '\n';
+    return kFailure;
+  }
+}
+
+// Everything, the building of the command line included, fails with one line.
+int run_guarded(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << escape_for_terminal(std::string("shmtool: ") + e.what()) << '\n';
     return kFailure;
   }
 }
@@ -217,5 +229,5 @@ int main(int argc, char** argv) {
   // A closed pipe shows up as EPIPE from write(2), handled where output is written.
   signal(SIGPIPE, SIG_IGN);
   shmtool::cli::guard_standard_descriptors();
-  return shmtool::cli::run(argc, argv);
+  return shmtool::cli::run_guarded(argc, argv);
 }

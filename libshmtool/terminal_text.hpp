@@ -1,0 +1,31 @@
+#pragma once
+// Strings from the outside world (arguments, file names, user and process names) on their way
+// to a terminal: control characters are shown escaped, as `ls -b` does, so that no name can
+// move the cursor, change colours or split a line. JSON keeps the exact strings.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace shmtool {
+
+/// Where an escaped string goes.
+enum class EscapeSpaces {
+  no,   // messages, aligned tables, stat lines
+  yes,  // --raw lines, whose fields are split by spaces: a space is \x20
+};
+
+/// Returns the length of the well-formed UTF-8 sequence at `text[at]` (1 for ASCII), or 0 when
+/// the bytes there are not one.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
+
+/// Returns whether `text` needs escape_for_terminal to change it.
+bool needs_terminal_escape(std::string_view text, EscapeSpaces spaces = EscapeSpaces::no);
+
+/// Returns `text` with every control character (C0, DEL, and the C1 range U+0080..U+009F)
+/// and every byte that is not part of well-formed UTF-8 escaped: \a \b \t \n \v \f \r \e by
+/// name, the rest as \xHH (each byte); a backslash becomes \\ so that the escaping is
+/// unambiguous. Printable UTF-8 passes unchanged.
+std::string escape_for_terminal(std::string_view text, EscapeSpaces spaces = EscapeSpaces::no);
+
+}  // namespace shmtool

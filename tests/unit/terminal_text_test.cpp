@@ -1,0 +1,76 @@
+#include "terminal_text.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace shmtool {
+namespace {
+
+using namespace std::string_literals;
+
+TEST(EscapeForTerminal, PrintableTextPassesUnchanged) {
+  for (const std::string text : {"", "root", "/tmp/server.key", "naïve ünïcödé", "日本語", "a b"}) {
+    EXPECT_FALSE(needs_terminal_escape(text)) << text;
+    EXPECT_EQ(escape_for_terminal(text), text);
+  }
+}
+
+TEST(EscapeForTerminal, NamedControlsAreShownByName) {
+  EXPECT_EQ(escape_for_terminal("\x1b[31mRED"), "\\e[31mRED");
+  EXPECT_EQ(escape_for_terminal("two\nlines\r\t\a\b\v\f"), "two\\nlines\\r\\t\\a\\b\\v\\f");
+}
+
+TEST(EscapeForTerminal, OtherControlsAndDelAreHex) {
+  EXPECT_EQ(escape_for_terminal("\x01\x7f"s), "\\x01\\x7f");
+  EXPECT_EQ(escape_for_terminal("a\0b"s), "a\\x00b");
+}
+
+TEST(EscapeForTerminal, BackslashIsDoubledSoEscapesAreUnambiguous) {
+  EXPECT_EQ(escape_for_terminal("a\\nb"), "a\\\\nb");
+  EXPECT_TRUE(needs_terminal_escape("\\"));
+}
+
+TEST(EscapeForTerminal, C1ControlsAreEscapedByteByByte) {
+  // U+009B is CSI: some terminals act on it as on ESC [.
+  EXPECT_EQ(escape_for_terminal("x\xc2\x9b"
+                                "31m"),
+            "x\\xc2\\x9b31m");
+  // U+00A0 (no-break space) is printable.
+  EXPECT_EQ(escape_for_terminal("\xc2\xa0"), "\xc2\xa0");
+}
+
+TEST(EscapeForTerminal, BytesThatAreNotUtf8AreHex) {
+  EXPECT_EQ(escape_for_terminal("\x9b"), "\\x9b");
+  EXPECT_EQ(escape_for_terminal("ab\xff"), "ab\\xff");
+  EXPECT_EQ(escape_for_terminal("\xe6\x97"), "\\xe6\\x97");           // cut short
+  EXPECT_EQ(escape_for_terminal("\xc0\xaf"), "\\xc0\\xaf");           // overlong '/'
+  EXPECT_EQ(escape_for_terminal("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // surrogate
+}
+
+TEST(EscapeForTerminal, SpacesAreEscapedOnlyWhenAsked) {
+  EXPECT_EQ(escape_for_terminal("a b", EscapeSpaces::yes), "a\\x20b");
+  EXPECT_EQ(escape_for_terminal("a b", EscapeSpaces::no), "a b");
+}
+
+TEST(EscapeForTerminal, TheResultNeverHoldsAControlCharacter) {
+  std::string every_byte;
+  for (int c = 0; c < 256; ++c)
+    every_byte += static_cast<char>(c);
+  const std::string shown = escape_for_terminal(every_byte + every_byte);
+  for (char c : shown) {
+    EXPECT_TRUE(c >= 0x20 && c != 0x7f) << static_cast<int>(c);
+  }
+}
+
+TEST(Utf8SequenceLength, CountsWellFormedSequencesAndRejectsTheRest) {
+  EXPECT_EQ(utf8_sequence_length("a", 0), 1U);
+  EXPECT_EQ(utf8_sequence_length("\xc3\xa9", 0), 2U);
+  EXPECT_EQ(utf8_sequence_length("\xe6\x97\xa5", 0), 3U);
+  EXPECT_EQ(utf8_sequence_length("\xf0\x9f\x98\x80", 0), 4U);
+  EXPECT_EQ(utf8_sequence_length("\xf4\x90\x80\x80", 0), 0U);
+  EXPECT_EQ(utf8_sequence_length("\x80", 0), 0U);
+}
+
+}  // namespace
+}  // namespace shmtool
