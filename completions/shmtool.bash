@@ -1,6 +1,7 @@
 # bash completion for shmtool                                  -*- shell-script -*-
 # Completes subcommands, their options, column names, users and groups, files after ftok:
-# and --file, and the ids and keys of live segments.
+# and --file, and the ids and keys of live segments (also as id:ID and key:KEY). An option's
+# value completes the same after --option=.
 
 _shmtool_columns="KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP"
 _shmtool_commands="create write read stat list rm chown chmod lock"
@@ -28,18 +29,29 @@ _shmtool_takes_value() {
     return 1
 }
 
-# Live segments: ids (unless $2 is "keys") and keys (private segments have none to offer).
+# Live segments: ids (unless $2 is "keys") and keys (unless $2 is "ids"; private segments have
+# none to offer).
 _shmtool_segments() {
     local id key rest
     "$1" list --raw --noheadings -o ID,KEY 2>/dev/null | while read -r id key rest; do
         [ "$2" != keys ] && printf '%s\n' "$id"
-        [ "$key" != 0x00000000 ] && printf '%s\n' "$key"
+        [ "$2" != ids ] && [ "$key" != 0x00000000 ] && printf '%s\n' "$key"
     done
 }
 
-# A SEGMENT (or, with $3 = keys, a KEY) argument: ftok:FILE, a live id or key, or a prefix.
+# A SEGMENT (or, with $3 = keys, a KEY) argument: ftok:FILE, id:ID, key:KEY, a live id or key,
+# or a prefix. Replies are trimmed up to the last colon of $cur, which readline keeps.
 _shmtool_complete_segment() {
     local shmtool=$1 cur=$2 what=${3:-segments}
+    local form
+    for form in id key; do
+        [[ $form == id && $what == keys ]] && continue
+        if [[ $cur == "$form":* ]]; then
+            COMPREPLY=($(compgen -P "$form:" -W "$(_shmtool_segments "$shmtool" "${form}s")" -- "${cur#"$form":}"))
+            __ltrim_colon_completions "$cur"
+            return
+        fi
+    done
     if [[ $cur == ftok:* ]]; then
         local path=${cur#ftok:}
         local IFS=$'\n'
@@ -57,8 +69,9 @@ _shmtool_complete_segment() {
 }
 
 _shmtool() {
-    local cur prev words cword
-    _init_completion -n : || return
+    local cur prev words cword split
+    # -s splits --option=value (prev is the option, cur the value); -n : keeps id:1 one word.
+    _init_completion -s -n : || return
     local shmtool=${words[0]}
     command -v "$shmtool" >/dev/null 2>&1 || shmtool=shmtool
 
@@ -121,6 +134,8 @@ _shmtool() {
             return
             ;;
     esac
+    # --option=value where the option takes no value: nothing to offer.
+    $split && return
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$(_shmtool_options "$command")" -- "$cur"))

@@ -1,12 +1,14 @@
 # fish completion for shmtool: subcommands, options, column names, users and groups, files after
-# ftok: and --file, and live segment ids and keys described by key, size and owner.
+# ftok: and --file, and live segment ids and keys (also as id:ID and key:KEY) described by key,
+# size and owner.
 
 set -l __shmtool_commands create write read stat list rm chown chmod lock
 
 # Live segments: each id (described by its key; not with argument "keys") and each key
-# (described by its id); after ftok:, files.
+# (described by its id), also after id: and key:; after ftok:, files.
 function __shmtool_segments
-    set -l token (commandline -ct)
+    # The value being completed, also in --key=VALUE.
+    set -l token (string replace -r -- '^--[a-z-]+=' '' (commandline -ct))
     if string match -q -- 'ftok:*' $token
         set -l path (string replace -- 'ftok:' '' $token)
         for file in (__fish_complete_path $path)
@@ -14,11 +16,22 @@ function __shmtool_segments
         end
         return
     end
+    set -l form
+    if string match -q -- 'id:*' $token; and test "$argv[1]" != keys
+        set form id:
+    else if string match -q -- 'key:*' $token
+        set form key:
+    end
     set -l shmtool (commandline -opc)[1]
     command $shmtool list --noheadings -o ID,KEY,SIZE,OWNER 2>/dev/null | while read -l id key size owner
-        test "$argv[1]" != keys; and printf '%s\tkey %s, %s, %s\n' $id $key $size $owner
-        test "$key" != 0x00000000; and printf '%s\tid %s, %s, %s\n' $key $id $size $owner
+        if test "$form" != key:; and test "$argv[1]" != keys
+            printf '%s%s\tkey %s, %s, %s\n' "$form" $id $key $size $owner
+        end
+        if test "$form" != id:; and test "$key" != 0x00000000
+            printf '%s%s\tid %s, %s, %s\n' "$form" $key $id $size $owner
+        end
     end
+    test -n "$form"; and return
     printf 'ftok:\ta key from ftok(PATH, PROJ)\nkey:\ta key in any C base\n'
     test "$argv[1]" != keys; and printf 'id:\ta segment id\n'
 end

@@ -3,8 +3,9 @@
 # Drives bash, zsh and fish completion for real, and fails on drift from --help:
 # - each shell offers every subcommand that 'shmtool --help' lists, and for every subcommand
 #   every long option that 'shmtool COMMAND --help' lists;
-# - each offers the column names of 'list --help' after --sort, users after chown, files after
-#   ftok:, and the id and key of a segment this script creates (and removes).
+# - each offers the column names of 'list --help' after --sort, --sort=, -o, --output= and -o +,
+#   users after chown, files after ftok:, and the id and key of a segment this script creates
+#   (and removes), also after id:, key: and --key=.
 set -u
 shmtool=$(realpath "$1") bash_file=$2 zsh_dir=$3 fish_file=$4
 here=$(dirname "$(realpath "$0")")
@@ -17,7 +18,9 @@ key=$(printf '0x7e5c%04x' $(($$ & 0xffff)))
 id=$("$shmtool" create "$key" --size 4K --exclusive) || { echo "cannot create a test segment" >&2; exit 1; }
 trap '"$shmtool" rm "$id" >/dev/null 2>&1' EXIT
 
-# complete_SHELL LINE: the candidates, one a line (descriptions dropped).
+# complete_SHELL LINE: the candidates, one a line (descriptions dropped). bash prints each as
+# the word it makes on the line: readline replaces only the text after the word's last : or =,
+# so a reply is printed after what comes before that (id:12 for the reply 12 to id:).
 complete_bash() {
   bash --norc --noprofile -c '
     source /usr/share/bash-completion/bash_completion
@@ -37,7 +40,9 @@ complete_bash() {
     [[ $line == *" " || ${line: -1} == ":" ]] && COMP_WORDS+=("")
     COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMP_LINE=$line; COMP_POINT=${#line}
     _shmtool shmtool "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
-    printf "%s\n" "${COMPREPLY[@]}"' _ "$bash_file" "$1"
+    word=${line##*[[:blank:]]}
+    kept=${word%"${word##*[:=]}"}
+    printf "%s\n" "${COMPREPLY[@]/#/$kept}"' _ "$bash_file" "$1"
 }
 complete_fish() { fish --no-config -c "source $fish_file; complete -C '$1'" | cut -f1; }
 # A zpty session on a loaded machine can lose the keystrokes before zle reads them (seen once
@@ -64,6 +69,15 @@ expect() {
   done
 }
 
+# expect_after SHELL LINE PREFIX WORD...: each WORD is offered after PREFIX, the part of LINE's
+# last word that completion keeps (--sort=, the KEY, of -o KEY,S, or id:). zsh reports the part
+# after PREFIX, bash and fish the whole word.
+expect_after() {
+  local shell=$1 line=$2 prefix=$3; shift 3
+  [ "$shell" = zsh ] && prefix=""
+  expect "$shell" "$line" "${@/#/$prefix}"
+}
+
 # The long options of a --help text: the first field of each option line, not the prose.
 long_options() { awk '/^  +-/ {print $1}' | grep -oE -- '--[a-z][a-z-]*' | sort -u; }
 subcommands=$("$shmtool" --help | awk '/^Subcommands:/ {on=1; next} on && /^  [a-z]/ {print $1} on && /^$/ {on=0}')
@@ -80,19 +94,28 @@ for shell in bash zsh fish; do
   done
   # shellcheck disable=SC2086
   expect "$shell" "shmtool list --sort " $columns
-  if [ "$shell" = zsh ]; then # zsh completes the word after the comma
-    expect zsh "shmtool list -o KEY,S" "SIZE" "SWAP"
-  else
-    expect "$shell" "shmtool list -o KEY,S" "KEY,SIZE" "KEY,SWAP"
-  fi
+  # shellcheck disable=SC2086
+  expect_after "$shell" "shmtool list --sort=" --sort= $columns
+  expect_after "$shell" "shmtool list --sort=S" --sort= SIZE STATUS SWAP
+  expect_after "$shell" "shmtool list -o KEY,S" KEY, SIZE SWAP
+  expect_after "$shell" "shmtool list --output=" --output= KEY SIZE
+  expect_after "$shell" "shmtool list --output=KEY,S" --output=KEY, SIZE SWAP
+  expect_after "$shell" "shmtool list -o +" + KEY SIZE
+  expect_after "$shell" "shmtool list --owner=ro" --owner= root
   expect "$shell" "shmtool rm " "$id" "$key"
+  expect_after "$shell" "shmtool rm --key=" --key= "$key"
+  expect_after "$shell" "shmtool rm --key=key:" --key=key: "$key"
+  expect_after "$shell" "shmtool stat id:" id: "$id"
+  expect_after "$shell" "shmtool stat id:$id" id: "$id"
+  expect_after "$shell" "shmtool stat key:" key: "$key"
   expect "$shell" "shmtool stat $key" "$key"
+  expect "$shell" "shmtool write --offset=4 " "$id" "$key"
   expect "$shell" "shmtool read --rm " "$id"
   expect "$shell" "shmtool chown ro" "root"
   expect "$shell" "shmtool list --owner ro" "root"
 done
 # Files after ftok: (each shell shows the part after the colon differently).
-expect bash "shmtool stat ftok:/tm" "/tmp"
+expect bash "shmtool stat ftok:/tm" "ftok:/tmp"
 expect zsh "shmtool stat ftok:/tm" "tmp"
 expect fish "shmtool stat ftok:/tm" "ftok:/tmp/"
 

@@ -2,6 +2,7 @@
 # check_man.sh SHMTOOL MANDIR: the manual pages are well-formed and cover what --help lists.
 # - groff -man -ww -z prints nothing for any page (it exits 0 even on warnings);
 # - lexgrog parses each NAME section;
+# - no underscore is left over from emphasis scdoc did not apply (see below);
 # - every subcommand of 'shmtool --help' has a page, and every long option that
 #   'shmtool --help' or 'shmtool COMMAND --help' lists appears in that command's page.
 set -u
@@ -13,6 +14,17 @@ for page in "$mandir"/*.1; do
   warnings=$(groff -man -ww -z "$page" 2>&1)
   [ -n "$warnings" ] && fail "$(basename "$page"): groff warns: $warnings"
   lexgrog "$page" >/dev/null 2>&1 || fail "$(basename "$page"): lexgrog cannot parse NAME"
+done
+
+# scdoc opens _italics_ only at an underscore that follows a non-alphanumeric character (bold
+# marks and + do not count), and prints the others as they are: *0x*_HEX_ and 128+_N_ come out
+# as 0x_HEX_ and 128+_N_. In the rendered text (plain, no hyphenation, long lines) every
+# underscore must join two letters or digits, as in SHM_STAT_ANY, key_hex or nr_hugepages.
+for page in "$mandir"/*.1; do
+  stray=$(groff -man -Tutf8 -rHY=0 -rLL=200n -P-cbou "$page" 2>/dev/null | tr -s ' \t' '\n' |
+    LC_ALL=C grep -E '(^|[^[:alnum:]])_|_([^[:alnum:]]|$)' | sort -u | tr '\n' ' ')
+  [ -n "$stray" ] &&
+    fail "$(basename "$page"): underscores scdoc left literal in: ${stray% } (italicise the whole token, or put the _ after a space or punctuation)"
 done
 
 # The long options of a --help text: the first field of each option line, not the prose.
