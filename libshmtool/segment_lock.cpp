@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <utility>
 
@@ -139,6 +142,37 @@ Result<int> open_or_create_lock(const SegmentRecord& segment) {
   return lock_error(EAGAIN, id, "the lock kept changing while it was being opened");
 }
 
+template <class T>
+bool parse_number(std::string_view text, T& value) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+// The parent of `pid` from /proc/PID/stat, or 0. The command name, in parentheses, may hold
+// spaces and parentheses itself: the fields after it follow the last ')'.
+pid_t parent_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string stat = text.str();
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 1));
+  std::string state;
+  pid_t parent = 0;
+  fields >> state >> parent;
+  return parent;
+}
+
+bool is_self_or_ancestor(pid_t pid) {
+  pid_t at = getpid();
+  for (int depth = 0; depth < 256 && at > 0; ++depth) {
+    if (at == pid) return true;
+    at = parent_of(at);
+  }
+  return false;
+}
+
 }  // namespace
 
 std::uint32_t lock_key_for(int id) {
@@ -211,6 +245,39 @@ Result<HeldLock> take_lock(const SegmentRecord& segment,
     }
     return lock_error(errno, segment.id);
   }
+}
+
+std::string add_held_lock(std::string_view holders, const SegmentRecord& segment,
+                          const HeldLock& lock) {
+  std::string out(holders);
+  if (!out.empty()) out += ' ';
+  out += std::to_string(segment.id) + ":" + std::to_string(lock.semid()) + ":" +
+         std::to_string(getpid());
+  return out;
+}
+
+bool lock_held_by_ancestor(std::string_view holders, const SegmentRecord& segment) {
+  while (!holders.empty()) {
+    const auto space = holders.find(' ');
+    const std::string_view entry = holders.substr(0, space);
+    holders = space == std::string_view::npos ? std::string_view() : holders.substr(space + 1);
+    const auto first = entry.find(':');
+    const auto second = entry.find(':', first == std::string_view::npos ? first : first + 1);
+    if (second == std::string_view::npos) continue;
+    int shmid = -1;
+    int semid = -1;
+    pid_t pid = 0;
+    if (!parse_number(entry.substr(0, first), shmid) || shmid != segment.id ||
+        !parse_number(entry.substr(first + 1, second - first - 1), semid) ||
+        !parse_number(entry.substr(second + 1), pid) || pid <= 0) {
+      continue;
+    }
+    auto found = find_lock(segment);
+    if (!found.ok() || *found != semid) continue;
+    if (semctl(semid, 0, GETVAL) != 0 || semctl(semid, 0, GETPID) != pid) continue;
+    if (is_self_or_ancestor(pid)) return true;
+  }
+  return false;
 }
 
 Status sync_lock(const SegmentRecord& before, const SegmentRecord& segment) {

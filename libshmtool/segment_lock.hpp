@@ -18,6 +18,8 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "result.hpp"
 #include "segment.hpp"
@@ -63,6 +65,21 @@ class HeldLock {
 /// the segment is removed or marked (a new lock would outlive it).
 Result<HeldLock> take_lock(const SegmentRecord& segment,
                            std::optional<std::chrono::milliseconds> timeout);
+
+/// The environment variable through which `lock` tells the command it runs which locks it holds:
+/// entries "SHMID:SEMID:PID" separated by spaces, PID being the holding shmtool process.
+inline constexpr const char* kHeldLocksVariable = "SHMTOOL_LOCKS";
+
+/// Returns `holders` (the variable's value, possibly empty) with an entry for `lock`, held by
+/// this process for `segment`, added.
+std::string add_held_lock(std::string_view holders, const SegmentRecord& segment,
+                          const HeldLock& lock);
+
+/// Returns whether `holders` names the lock of `segment` as held by this process or one of its
+/// ancestors, and the kernel agrees: the set at the lock key is that semid, it is held (value
+/// 0), and the last process to take it is that pid. Then a nested `--lock` proceeds without
+/// taking it again (it would wait for itself), as flock(1)'s inherited descriptor does.
+bool lock_held_by_ancestor(std::string_view holders, const SegmentRecord& segment);
 
 /// Gives the lock of a segment (if it has one) the segment's new owner, group and mode, after a
 /// chown or chmod: `before` is the segment as it was (the lock is recognised by it), `segment`

@@ -427,19 +427,64 @@ TEST(LockCommand, CommandRunsWhileTheLockIsHeldWithItsOutputPassedThrough) {
   const auto j = parse_json(inside);
   ASSERT_TRUE(j.is_object());
   EXPECT_EQ(j["lock"]["held"], true);
-  const RunResult nested = run_shmtool(
-      {"lock", id, "--", shmtool_binary(), "write", id, "--lock", "--timeout", "0.1", "nested"});
-  EXPECT_EQ(nested.exit_code, 1) << nested.err;
+  // A taker that is not told the lock is held for it (SHMTOOL_LOCKS removed) waits, and gives
+  // up when its timeout runs out.
+  const RunResult other =
+      run_shmtool({"lock", id, "--", "env", "-u", "SHMTOOL_LOCKS", shmtool_binary(), "write", id,
+                   "--lock", "--timeout", "0.1", "other"});
+  EXPECT_EQ(other.exit_code, 1) << other.err;
   EXPECT_EQ(segment_bytes(segment.id()).substr(0, 6), std::string(6, '\0'));
   EXPECT_EQ(lock_value(segment.id()), 1);
+}
+
+// Like flock(1)'s inherited descriptor: a --lock inside `lock` of the same segment proceeds
+// instead of waiting for itself, and the lock stays held until the outer command ends.
+TEST(LockCommand, NestedLockOfTheSameSegmentProceeds) {
+  const std::uint32_t key = unique_key();
+  SegmentGuard segment(static_cast<key_t>(key), 4096);
+  LockGuard lock(segment.id());
+  const std::string id = segment.id_arg();
+  const RunResult nested = run_shmtool({"lock", id, "--", shmtool_binary(), "write", hex_key(key),
+                                        "--lock", "--timeout", "5", "nested"});
+  EXPECT_EQ(nested.exit_code, 0) << nested.err;
+  EXPECT_EQ(segment_bytes(segment.id()).substr(0, 7), std::string("nested\0", 7));
+  const std::string script = "\"$0\" read " + id + " --lock --timeout 5 && \"$0\" lock " + id +
+                             " --timeout 5 -- \"$0\" stat --json " + id;
+  const RunResult deeper = run_shmtool({"lock", id, "--", "sh", "-c", script, shmtool_binary()});
+  EXPECT_EQ(deeper.exit_code, 0) << deeper.err;
+  EXPECT_EQ(deeper.out.substr(0, 7), "nested\n") << deeper.out;
+  EXPECT_NE(deeper.out.find("\"held\":true"), std::string::npos) << deeper.out;
+  EXPECT_EQ(lock_value(segment.id()), 1) << "released when the outer lock ends";
+}
+
+// SHMTOOL_LOCKS is only believed when the kernel agrees: the named process holds the lock and
+// is this process's ancestor. A stale or forged entry makes the taker wait as usual.
+TEST(LockCommand, AStaleOrForgedHeldLockEntryDoesNotSkipTheLock) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  LockGuard lock(segment.id());
+  const std::string id = segment.id_arg();
+  Holder holder(segment.id());
+  ASSERT_TRUE(eventually([&] { return lock_value(segment.id()) == 0; }));
+  const std::string semid = std::to_string(lock_semid(segment.id()));
+  const std::string holder_pid = std::to_string(holder.process().pid());
+  for (const std::string& forged :
+       std::vector<std::string>{id + ":" + semid + ":" + holder_pid, id + ":" + semid + ":1",
+                                id + ":0:" + holder_pid, "garbage", id + "::", ""}) {
+    const RunResult run = run_program({"env", "SHMTOOL_LOCKS=" + forged, shmtool_binary(), "write",
+                                       id, "--lock", "--timeout", "0.1", "forged"});
+    EXPECT_EQ(run.exit_code, 1) << forged << ": " << run.err;
+  }
+  EXPECT_EQ(holder.release(), 0);
+  EXPECT_EQ(segment_bytes(segment.id()).substr(0, 6), std::string(6, '\0'));
 }
 
 TEST(LockCommand, KeyAndIdFormsShareOneLock) {
   const std::uint32_t key = unique_key();
   SegmentGuard segment(static_cast<key_t>(key), 4096);
   LockGuard lock(segment.id());
-  const RunResult inside = run_shmtool({"lock", key_arg(key), "--", shmtool_binary(), "lock",
-                                        hex_key(key), "--timeout", "0.1", "--", "true"});
+  const RunResult inside =
+      run_shmtool({"lock", key_arg(key), "--", "env", "-u", "SHMTOOL_LOCKS", shmtool_binary(),
+                   "lock", hex_key(key), "--timeout", "0.1", "--", "true"});
   EXPECT_EQ(inside.exit_code, 1) << "the key form and the hex form name the same lock";
   EXPECT_NE(inside.err.find("lock of id " + segment.id_arg()), std::string::npos) << inside.err;
   EXPECT_NE(lock_key_value(segment.id()), key) << "the lock never uses the segment's own key";

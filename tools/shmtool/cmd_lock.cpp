@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <csignal>
 #include <cstring>
 #include <memory>
@@ -12,6 +13,7 @@
 
 #include "command.hpp"
 #include "failure.hpp"
+#include "nested_lock.hpp"
 #include "segment_lock.hpp"
 #include "segment_ops.hpp"
 #include "size_parse.hpp"
@@ -106,7 +108,15 @@ int run_lock(const LockOptions& options, Context& context) {
   }
   if (options.command.empty()) fail_usage("COMMAND", "give a command to run after '--'");
   const SegmentRecord segment = unwrap(lookup_segment(context.kernel, ref, Usage::skip));
-  const HeldLock lock = unwrap(take_lock(segment, timeout));
+  const std::optional<HeldLock> lock = hold_lock(segment, timeout);
+  if (lock) {
+    // Tells COMMAND, and the shmtool runs inside it, that this lock is held for them.
+    const char* holders = std::getenv(kHeldLocksVariable);
+    const std::string value = add_held_lock(holders ? holders : "", segment, *lock);
+    if (setenv(kHeldLocksVariable, value.c_str(), 1) != 0) {
+      throw CommandFailure(errno_error(Op::lock, errno, kHeldLocksVariable));
+    }
+  }
   return run_command(options.command, context);
 }
 

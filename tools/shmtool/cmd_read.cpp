@@ -6,6 +6,7 @@
 #include "command.hpp"
 #include "failure.hpp"
 #include "hexdump.hpp"
+#include "nested_lock.hpp"
 #include "progress.hpp"
 #include "read_data.hpp"
 #include "segment_lock.hpp"
@@ -117,8 +118,7 @@ int run_read(const ReadOptions& options, Context& context) {
     segment = unwrap(lookup_segment(context.kernel, ref, Usage::skip));
   }
   // With --lock, the copy to standard output happens while no cooperating writer is copying.
-  std::optional<HeldLock> lock;
-  if (options.lock) lock.emplace(unwrap(take_lock(segment, timeout)));
+  std::optional<HeldLock> lock = options.lock ? hold_lock(segment, timeout) : std::nullopt;
   const ReadWindow window = unwrap(open_read_window(segment, request));
 
   if (context.json) {

@@ -11,6 +11,7 @@
 #include "kernel_limits.hpp"
 #include "key_args.hpp"
 #include "mode_parse.hpp"
+#include "nested_lock.hpp"
 #include "progress.hpp"
 #include "segment_lock.hpp"
 #include "segment_ops.hpp"
@@ -220,8 +221,8 @@ int run_write(WriteOptions& options, Context& context) {
   }
   {
     // Readers that take the lock never see this copy half done.
-    std::optional<HeldLock> lock;
-    if (options.lock) lock.emplace(unwrap(take_lock(segment, lock_timeout)));
+    const std::optional<HeldLock> lock =
+        options.lock ? hold_lock(segment, lock_timeout) : std::nullopt;
     copy_into(segment.id, segment.size, offset, *data,
               wants_progress(options.progress ? ProgressRequest::asked : ProgressRequest::automatic,
                              data->stored_size()));
