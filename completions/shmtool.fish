@@ -123,7 +123,7 @@ complete -c shmtool -n '__fish_seen_subcommand_from write' -s s -l size -x -d 'W
 complete -c shmtool -n '__fish_seen_subcommand_from write' -s m -l mode -x -d 'With --create: mode'
 complete -c shmtool -n '__fish_seen_subcommand_from write read' -l progress -d 'Show a progress bar on stderr'
 complete -c shmtool -n '__fish_seen_subcommand_from write' -s L -l lock -d "Hold the segment's lock while copying"
-complete -c shmtool -n '__fish_seen_subcommand_from write' -s t -l timeout -x -d 'With --lock: give up after SECONDS'
+complete -c shmtool -n '__fish_seen_subcommand_from write' -s t -l timeout -x -d 'With --lock: give up after DURATION'
 complete -c shmtool -n '__shmtool_positional_is write 0' -a '(__shmtool_segments)'
 
 # read
@@ -134,7 +134,7 @@ complete -c shmtool -n '__fish_seen_subcommand_from read' -s x -l hex -d 'A hex 
 complete -c shmtool -n '__fish_seen_subcommand_from read' -l rm -d 'Remove the segment after reading it'
 complete -c shmtool -n '__fish_seen_subcommand_from read' -s w -l wait -d 'Wait for the key to name a segment'
 complete -c shmtool -n '__fish_seen_subcommand_from read' -s L -l lock -d "Hold the segment's lock while copying"
-complete -c shmtool -n '__fish_seen_subcommand_from read' -s t -l timeout -x -d 'Give up waiting after SECONDS'
+complete -c shmtool -n '__fish_seen_subcommand_from read' -s t -l timeout -x -d 'Give up waiting after DURATION'
 complete -c shmtool -n '__shmtool_positional_is read 0' -a '(__shmtool_segments)'
 
 # stat
@@ -162,7 +162,7 @@ complete -c shmtool -n '__fish_seen_subcommand_from rm' -l dry-run -d 'Say what 
 complete -c shmtool -n '__fish_seen_subcommand_from rm' -a '(__shmtool_segments)'
 
 # lock: SEGMENT, then -- and a command
-complete -c shmtool -n '__fish_seen_subcommand_from lock' -s t -l timeout -x -d 'Give up after SECONDS'
+complete -c shmtool -n '__fish_seen_subcommand_from lock' -s t -l timeout -x -d 'Give up after DURATION'
 complete -c shmtool -n '__shmtool_positional_is lock 0' -a '(__shmtool_segments)'
 
 # chown, chmod

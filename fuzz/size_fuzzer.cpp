@@ -1,9 +1,8 @@
-// Fuzzes parse_byte_count, parse_size and parse_seconds against a plain reference reading of
+// Fuzzes parse_byte_count and parse_size against a plain reference reading of
 // the SPEC's grammar: same acceptance, same value, nothing wrapped around, decimal round trip.
 
 #include <array>
 #include <cctype>
-#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,7 +16,6 @@ namespace {
 using u128 = unsigned __int128;
 
 constexpr std::string_view kSubject = "SIZE";
-constexpr std::uint64_t kMaxTimeoutMs = 366ULL * 24 * 3600 * 1000;
 
 struct Unit {
   std::string_view name;
@@ -102,25 +100,6 @@ std::optional<std::uint64_t> expected_byte_count(std::string_view text, bool& un
   return static_cast<std::uint64_t>(total);
 }
 
-// What SECONDS should be in milliseconds: DIGITS, DIGITS., .DIGITS or DIGITS.DIGITS, at most a
-// year; digits past the milliseconds are dropped.
-std::optional<std::uint64_t> expected_ms(std::string_view text) {
-  const std::size_t whole_digits = count_digits(text, 0);
-  std::size_t pos = whole_digits;
-  std::string_view fraction;
-  if (pos < text.size() && text[pos] == '.') {
-    fraction = text.substr(pos + 1, count_digits(text, pos + 1));
-    pos += 1 + fraction.size();
-  }
-  if (pos != text.size() || (whole_digits == 0 && fraction.empty())) return std::nullopt;
-  u128 ms = saturating_value(text.substr(0, whole_digits), kMaxTimeoutMs) * 1000;
-  std::uint64_t place = 100;
-  for (std::size_t i = 0; i < fraction.size() && i < 3; ++i, place /= 10)
-    ms += place * static_cast<unsigned>(fraction[i] - '0');
-  if (ms > kMaxTimeoutMs) return std::nullopt;
-  return static_cast<std::uint64_t>(ms);
-}
-
 void check_usage_error(const Error& error) {
   FUZZ_CHECK(error.kind == ErrorKind::usage);
   FUZZ_CHECK(error.subject == kSubject);
@@ -154,28 +133,11 @@ void check_byte_count(std::string_view text) {
   }
 }
 
-void check_seconds(std::string_view text) {
-  const auto seconds = parse_seconds(text, kSubject);
-  const auto expected = expected_ms(text);
-  if (!seconds.ok()) {
-    check_usage_error(seconds.error());
-    FUZZ_CHECK(!expected);
-    return;
-  }
-  const std::int64_t ms = seconds->count();
-  FUZZ_CHECK(ms >= 0 && static_cast<std::uint64_t>(ms) <= kMaxTimeoutMs);
-  FUZZ_CHECK(expected && *expected == static_cast<std::uint64_t>(ms));
-  const std::string millis = std::to_string(1000 + ms % 1000).substr(1);
-  const auto again = parse_seconds(std::to_string(ms / 1000) + "." + millis, kSubject);
-  FUZZ_CHECK(again.ok() && *again == *seconds);
-}
-
 }  // namespace
 }  // namespace shmtool::fuzz
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text = shmtool::fuzz::as_text(data, size);
   shmtool::fuzz::check_byte_count(text);
-  shmtool::fuzz::check_seconds(text);
   return 0;
 }

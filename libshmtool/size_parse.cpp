@@ -103,37 +103,4 @@ Result<std::uint64_t> parse_size(std::string_view text, std::string_view subject
   return value;
 }
 
-Result<std::chrono::milliseconds> parse_seconds(std::string_view text, std::string_view subject) {
-  constexpr std::uint64_t kMaxMs = 366ULL * 24 * 3600 * 1000;
-  auto bad = [&] {
-    return usage_error(std::string(subject),
-                       "'" + std::string(text) + "' is not a number of seconds (e.g. 5 or 0.5)");
-  };
-  std::size_t pos = 0;
-  std::uint64_t ms = 0;
-  while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
-    ms = ms * 10 + static_cast<unsigned>(text[pos] - '0');
-    if (ms > kMaxMs) return usage_error(std::string(subject), "timeout is longer than a year");
-    ++pos;
-  }
-  const bool had_digits = pos > 0;
-  ms *= 1000;
-  if (pos < text.size() && text[pos] == '.') {
-    ++pos;
-    std::uint64_t place = 100;
-    const std::size_t start = pos;
-    while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
-      ms += place * static_cast<unsigned>(text[pos] - '0');
-      place /= 10;
-      ++pos;
-    }
-    if (pos == start && !had_digits) return bad();
-  } else if (!had_digits) {
-    return bad();
-  }
-  if (pos != text.size()) return bad();
-  if (ms > kMaxMs) return usage_error(std::string(subject), "timeout is longer than a year");
-  return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
-}
-
 }  // namespace shmtool

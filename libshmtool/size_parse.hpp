@@ -1,8 +1,7 @@
 #pragma once
-// Parsing of SIZE, N (offset, length) and SECONDS arguments. Every value is range-checked;
+// Parsing of SIZE and N (offset, length) arguments. Every value is range-checked;
 // nothing wraps around.
 
-#include <chrono>
 #include <cstdint>
 #include <string_view>
 
@@ -18,8 +17,5 @@ Result<std::uint64_t> parse_byte_count(std::string_view text, std::string_view s
 
 /// Parses SIZE: a byte count that must be at least 1. Fails as parse_byte_count, or on zero.
 Result<std::uint64_t> parse_size(std::string_view text, std::string_view subject);
-
-/// Parses SECONDS for --timeout: a non-negative decimal such as 5 or 0.25, at most a year.
-Result<std::chrono::milliseconds> parse_seconds(std::string_view text, std::string_view subject);
 
 }  // namespace shmtool

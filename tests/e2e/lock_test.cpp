@@ -552,6 +552,24 @@ TEST(LockTimeout, BadTimeoutsAreUsageErrors) {
   EXPECT_FALSE(lock_exists(segment.id())) << "usage errors make no lock";
 }
 
+TEST(LockTimeout, DurationsTakeUnits) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  LockGuard lock(segment.id());
+  const std::string id = segment.id_arg();
+  for (const char* duration : {"1s", "500ms", "2m", "0.5h", "1d", "3"}) {
+    const RunResult run = run_shmtool({"lock", id, "--timeout", duration, "--", "true"});
+    EXPECT_EQ(run.exit_code, 0) << duration << ": " << run.err;
+  }
+  Holder holder(segment.id());
+  ASSERT_TRUE(eventually([&] { return lock_value(segment.id()) == 0; }));
+  const auto start = Clock::now();
+  const RunResult waited = run_shmtool({"write", id, "--lock", "--timeout", "300ms", "x"});
+  EXPECT_EQ(waited.exit_code, 1) << waited.err;
+  EXPECT_GE(Clock::now() - start, 300ms);
+  EXPECT_NE(waited.err.find("after 0.3 s"), std::string::npos) << waited.err;
+  EXPECT_EQ(holder.release(), 0);
+}
+
 TEST(LockSegments, PrivateSegmentsHaveLocksToo) {
   SegmentGuard segment(IPC_PRIVATE, 4096);
   LockGuard lock(segment.id());

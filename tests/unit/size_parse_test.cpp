@@ -145,56 +145,5 @@ TEST(ParseByteCount, NamesTheSubjectInErrors) {
   EXPECT_NE(result.error().detail.find("-1"), std::string::npos) << result.error().detail;
 }
 
-std::chrono::milliseconds seconds_of(std::string_view text) {
-  auto result = parse_seconds(text, "--timeout");
-  EXPECT_TRUE(result.ok()) << text << ": " << (result.ok() ? "" : result.error().detail);
-  return result.ok() ? *result : std::chrono::milliseconds(-1);
-}
-
-void expect_bad_seconds(std::string_view text) {
-  auto result = parse_seconds(text, "--timeout");
-  ASSERT_FALSE(result.ok()) << "'" << text << "' was accepted as " << result->count() << " ms";
-  EXPECT_EQ(result.error().kind, ErrorKind::usage) << text;
-  EXPECT_EQ(result.error().subject, "--timeout") << text;
-}
-
-TEST(ParseSeconds, ReadsWholeSeconds) {
-  using std::chrono::milliseconds;
-  EXPECT_EQ(seconds_of("0"), milliseconds(0));
-  EXPECT_EQ(seconds_of("5"), milliseconds(5000));
-  EXPECT_EQ(seconds_of("120"), milliseconds(120000));
-}
-
-TEST(ParseSeconds, ReadsFractions) {
-  using std::chrono::milliseconds;
-  EXPECT_EQ(seconds_of("0.25"), milliseconds(250));
-  EXPECT_EQ(seconds_of("1.5"), milliseconds(1500));
-  EXPECT_EQ(seconds_of(".5"), milliseconds(500));
-  EXPECT_EQ(seconds_of("2."), milliseconds(2000));
-  EXPECT_EQ(seconds_of("0.001"), milliseconds(1));
-}
-
-TEST(ParseSeconds, DropsDigitsFinerThanAMillisecond) {
-  EXPECT_EQ(seconds_of("0.0019"), std::chrono::milliseconds(1));
-  EXPECT_EQ(seconds_of("1.23456789"), std::chrono::milliseconds(1234));
-}
-
-TEST(ParseSeconds, AcceptsAYear) {
-  EXPECT_EQ(seconds_of("31536000"), std::chrono::milliseconds(31536000LL * 1000));
-}
-
-TEST(ParseSeconds, RejectsMoreThanAYear) {
-  expect_bad_seconds("100000000");
-  expect_bad_seconds("99999999999999999999999999");
-}
-
-TEST(ParseSeconds, RejectsNegativeAndMalformedValues) {
-  for (const char* bad :
-       {"", "-1", "-0.5", ".", "abc", "5s", "1.2.3", " 1", "1 ", "+1", "1e3", "0x10", "1,5"}) {
-    SCOPED_TRACE(bad);
-    expect_bad_seconds(bad);
-  }
-}
-
 }  // namespace
 }  // namespace shmtool

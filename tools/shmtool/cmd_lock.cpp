@@ -1,22 +1,22 @@
-// shmtool lock SEGMENT [--timeout SECONDS] -- COMMAND [ARGS...]: run COMMAND while holding the
+// shmtool lock SEGMENT [--timeout DURATION] -- COMMAND [ARGS...]: run COMMAND while holding the
 // segment's cooperative lock, like flock(1), and exit with its status.
 
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <vector>
 
 #include "command.hpp"
+#include "duration_parse.hpp"
 #include "failure.hpp"
 #include "nested_lock.hpp"
 #include "segment_lock.hpp"
 #include "segment_ops.hpp"
-#include "size_parse.hpp"
 
 namespace shmtool::cli {
 namespace {
@@ -104,7 +104,7 @@ int run_lock(const LockOptions& options, Context& context) {
   const SegmentRef ref = unwrap(parse_segment_ref(options.segment));
   std::optional<std::chrono::milliseconds> timeout;
   if (options.timeout_opt->count() > 0) {
-    timeout = unwrap(parse_seconds(options.timeout, "--timeout"));
+    timeout = unwrap(parse_duration(options.timeout, "--timeout", kLongestTimeout));
   }
   if (options.command.empty()) fail_usage("COMMAND", "give a command to run after '--'");
   const SegmentRecord segment = unwrap(lookup_segment(context.kernel, ref, Usage::skip));
@@ -126,9 +126,9 @@ Runner setup_lock(CLI::App& app, bool& json) {
   auto options = std::make_shared<LockOptions>();
   app.add_option("SEGMENT", options->segment, "The segment whose lock to hold")->required();
   app.add_option("COMMAND", options->command, "The command and its arguments, after '--'");
-  options->timeout_opt =
-      app.add_option("-t,--timeout", options->timeout, "Give up after SECONDS (exit 1)")
-          ->option_text("SECONDS");
+  options->timeout_opt = app.add_option("-t,--timeout", options->timeout,
+                                        "Give up after DURATION: 5, 0.5, 500ms, 2m (exit 1)")
+                             ->option_text("DURATION");
   // --json may follow any command; lock prints nothing of its own, so it changes nothing.
   app.add_flag("--json", json, "Accepted as after any command; lock prints nothing of its own");
   app.footer(

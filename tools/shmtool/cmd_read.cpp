@@ -1,9 +1,10 @@
 // shmtool read SEGMENT [--offset N] [--length N] [--binary | --hex] [--rm]
-//                     [--wait [--timeout SECONDS]]
+//                     [--wait [--timeout DURATION]]
 
 #include <memory>
 
 #include "command.hpp"
+#include "duration_parse.hpp"
 #include "failure.hpp"
 #include "hexdump.hpp"
 #include "nested_lock.hpp"
@@ -108,7 +109,7 @@ int run_read(const ReadOptions& options, Context& context) {
   request.extent = options.binary || options.hex ? ReadExtent::exact : ReadExtent::c_string;
   std::optional<std::chrono::milliseconds> timeout;
   if (options.timeout_opt->count() > 0)
-    timeout = unwrap(parse_seconds(options.timeout, "--timeout"));
+    timeout = unwrap(parse_duration(options.timeout, "--timeout", kLongestTimeout));
 
   SegmentRecord segment;
   if (options.wait) {
@@ -166,9 +167,9 @@ Runner setup_read(CLI::App& app, bool& json) {
                "Hold the segment's cooperative lock while copying (see shmtool lock)");
   options->timeout_opt =
       app.add_option("-t,--timeout", options->timeout,
-                     "Give up waiting after SECONDS: for the key (--wait, exit 3) and for the "
+                     "Give up waiting after DURATION: for the key (--wait, exit 3) and for the "
                      "lock (--lock, exit 1)")
-          ->option_text("SECONDS");
+          ->option_text("DURATION");
   add_json_flag(app, json);
   app.footer(
       "Text mode prints the bytes from the offset up to the first NUL (or the end), then a\n"

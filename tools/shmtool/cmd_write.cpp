@@ -7,6 +7,7 @@
 
 #include "attachment.hpp"
 #include "command.hpp"
+#include "duration_parse.hpp"
 #include "failure.hpp"
 #include "kernel_limits.hpp"
 #include "key_args.hpp"
@@ -148,7 +149,7 @@ int run_write(WriteOptions& options, Context& context) {
   }
   std::optional<std::chrono::milliseconds> lock_timeout;
   if (options.timeout_opt->count() > 0) {
-    lock_timeout = unwrap(parse_seconds(options.timeout, "--timeout"));
+    lock_timeout = unwrap(parse_duration(options.timeout, "--timeout", kLongestTimeout));
   }
   const std::uint64_t offset = unwrap(parse_byte_count(options.offset, "--offset"));
   if (options.length_opt->count() > 0) {
@@ -282,8 +283,8 @@ Runner setup_write(CLI::App& app, bool& json) {
   app.add_flag("-L,--lock", options->lock,
                "Hold the segment's cooperative lock while copying (see shmtool lock)");
   options->timeout_opt = app.add_option("-t,--timeout", options->timeout,
-                                        "With --lock: give up after SECONDS (exit 1)")
-                             ->option_text("SECONDS");
+                                        "With --lock: give up after DURATION (exit 1)")
+                             ->option_text("DURATION");
   add_json_flag(app, json);
   app.footer(
       "Text mode (the default) drops one trailing newline of file or stdin data and writes a\n"
