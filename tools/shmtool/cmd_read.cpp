@@ -6,12 +6,12 @@
 #include "command.hpp"
 #include "failure.hpp"
 #include "hexdump.hpp"
+#include "json_stream.hpp"
 #include "progress.hpp"
 #include "read_data.hpp"
 #include "segment_lock.hpp"
 #include "segment_ops.hpp"
 #include "size_parse.hpp"
-#include "text_encoding.hpp"
 #include "write_data.hpp"
 
 namespace shmtool::cli {
@@ -45,23 +45,6 @@ void write_hex(Output& out, std::span<const std::byte> bytes, std::uint64_t offs
   }
   dumper.finish(text);
   out.write(text);
-}
-
-void write_json_data(Context& context, const SegmentRecord& segment, std::uint64_t offset,
-                     std::span<const std::byte> bytes) {
-  nlohmann::ordered_json result;
-  result["id"] = segment.id;
-  result["key"] = segment.key;
-  result["offset"] = offset;
-  result["length"] = bytes.size();
-  if (is_valid_utf8(bytes)) {
-    result["encoding"] = "utf-8";
-    result["data"] = std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  } else {
-    result["encoding"] = "base64";
-    result["data"] = base64_encode(bytes);
-  }
-  write_json(context.out, result);
 }
 
 // Writes the bytes straight from the segment, in chunks when a bar shows their progress.
@@ -122,7 +105,9 @@ int run_read(const ReadOptions& options, Context& context) {
   const ReadWindow window = unwrap(open_read_window(segment, request));
 
   if (context.json) {
-    write_json_data(context, segment, request.offset, window.bytes);
+    // Streamed in pieces: no copy of the bytes, nor of their JSON, however large the segment.
+    write_data_json(segment, request.offset, window.bytes,
+                    [&context](std::string_view piece) { context.out.write(piece); });
   } else if (options.hex) {
     write_hex(context.out, window.bytes, request.offset);
   } else {
