@@ -1,5 +1,6 @@
 #include "json_stream.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -34,21 +35,18 @@ void append_optional_name(std::string& out, const std::optional<std::string>& na
   }
 }
 
-}  // namespace
-
-void append_json_string(std::string& out, std::string_view text) {
-  const auto bytes = std::as_bytes(std::span(text.data(), text.size()));
-  if (!is_valid_utf8(bytes)) {
-    // Rare (a name that is not UTF-8): let the reference implementation replace it.
-    out += nlohmann::json(std::string(text))
-               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    return;
-  }
+// Appends valid UTF-8 as nlohmann/json escapes it with ensure_ascii off: quotes, backslashes
+// and control characters; everything else ("/", DEL, multi-byte characters) as it is. Each
+// escape comes from one byte, so text cut anywhere escapes the same piece by piece.
+void append_escaped_utf8(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
+  std::size_t plain = 0;  // start of the run not yet appended
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    out.append(text, plain, i - plain);
+    plain = i + 1;
+    switch (u) {
       case '"':
         out += "\\\"";
         break;
@@ -71,15 +69,26 @@ void append_json_string(std::string& out, std::string_view text) {
         out += "\\t";
         break;
       default:
-        if (u < 0x20) {
-          out += "\\u00";
-          out += kHex[u >> 4];
-          out += kHex[u & 15];
-        } else {
-          out += c;
-        }
+        out += "\\u00";
+        out += kHex[u >> 4];
+        out += kHex[u & 15];
     }
   }
+  out.append(text, plain);
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  const auto bytes = std::as_bytes(std::span(text.data(), text.size()));
+  if (!is_valid_utf8(bytes)) {
+    // Rare (a name that is not UTF-8): let the reference implementation replace it.
+    out += nlohmann::json(std::string(text))
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  out += '"';
+  append_escaped_utf8(out, text);
   out += '"';
 }
 
@@ -140,19 +149,53 @@ void append_segment_list_json(std::string& out, std::span<const SegmentRecord> s
 
 void write_segment_list_json(std::span<const SegmentRecord> segments, NameResolver& names,
                              const JsonSink& sink) {
-  constexpr std::size_t kPiece = 1 << 16;
   std::string piece;
-  piece.reserve(kPiece + 1024);
+  piece.reserve(kJsonPiece + 1024);
   piece += "{\"segments\":[";
   for (std::size_t i = 0; i < segments.size(); ++i) {
     if (i > 0) piece += ',';
     append_segment_json(piece, segments[i], names);
-    if (piece.size() >= kPiece) {
+    if (piece.size() >= kJsonPiece) {
       sink(piece);
       piece.clear();
     }
   }
   piece += "]}\n";
+  sink(piece);
+}
+
+void write_data_json(const SegmentRecord& segment, std::uint64_t offset,
+                     std::span<const std::byte> bytes, const JsonSink& sink,
+                     std::size_t piece_size) {
+  const bool text = is_valid_utf8(bytes);
+  std::string piece;
+  piece += "{\"id\":";
+  append_number(piece, segment.id);
+  piece += ",\"key\":";
+  append_number(piece, segment.key);
+  piece += ",\"offset\":";
+  append_number(piece, offset);
+  piece += ",\"length\":";
+  append_number(piece, bytes.size());
+  piece += text ? ",\"encoding\":\"utf-8\",\"data\":\"" : ",\"encoding\":\"base64\",\"data\":\"";
+  // Whole groups of 3 bytes per base64 chunk: '=' padding comes only at the very end.
+  const std::size_t chunk =
+      text ? std::max<std::size_t>(piece_size, 1) : std::max<std::size_t>(piece_size / 3 * 3, 3);
+  while (!bytes.empty()) {
+    const auto part = bytes.first(std::min(bytes.size(), chunk));
+    if (text) {
+      append_escaped_utf8(
+          piece, std::string_view(reinterpret_cast<const char*>(part.data()), part.size()));
+    } else {
+      append_base64(piece, part);
+    }
+    bytes = bytes.subspan(part.size());
+    if (piece.size() >= piece_size) {
+      sink(piece);
+      piece.clear();
+    }
+  }
+  piece += "\"}\n";
   sink(piece);
 }
 

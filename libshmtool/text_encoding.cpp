@@ -36,29 +36,35 @@ bool is_valid_utf8(std::span<const std::byte> bytes) {
 }
 
 std::string base64_encode(std::span<const std::byte> bytes) {
+  std::string out;
+  append_base64(out, bytes);
+  return out;
+}
+
+void append_base64(std::string& out, std::span<const std::byte> bytes) {
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
+  const std::size_t start = out.size();
+  out.resize(start + (bytes.size() + 2) / 3 * 4);
+  char* next = out.data() + start;
   std::size_t i = 0;
   auto byte = [&](std::size_t k) { return static_cast<std::uint32_t>(bytes[k]); };
   for (; i + 3 <= bytes.size(); i += 3) {
     const std::uint32_t v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
+    *next++ = kAlphabet[(v >> 18) & 63];
+    *next++ = kAlphabet[(v >> 12) & 63];
+    *next++ = kAlphabet[(v >> 6) & 63];
+    *next++ = kAlphabet[v & 63];
   }
   const std::size_t rest = bytes.size() - i;
   if (rest > 0) {
     std::uint32_t v = byte(i) << 16;
     if (rest == 2) v |= byte(i + 1) << 8;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
-    out += '=';
+    *next++ = kAlphabet[(v >> 18) & 63];
+    *next++ = kAlphabet[(v >> 12) & 63];
+    *next++ = rest == 2 ? kAlphabet[(v >> 6) & 63] : '=';
+    *next = '=';
   }
-  return out;
 }
 
 }  // namespace shmtool

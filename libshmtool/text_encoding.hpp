@@ -14,4 +14,8 @@ bool is_valid_utf8(std::span<const std::byte> bytes);
 /// Returns `bytes` in standard base64 with padding.
 std::string base64_encode(std::span<const std::byte> bytes);
 
+/// Appends `bytes` in standard base64 to `out`, padded when their size is not a multiple of 3
+/// (so pieces of whole 3-byte groups, appended in turn, give the base64 of the whole).
+void append_base64(std::string& out, std::span<const std::byte> bytes);
+
 }  // namespace shmtool

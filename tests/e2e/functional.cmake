@@ -37,6 +37,10 @@ shmtool_functional_test(classic_flow_test ${CMAKE_CURRENT_LIST_DIR}/classic_flow
 target_compile_definitions(classic_flow_test PRIVATE CLASSIC_CLIENT="$<TARGET_FILE:classic_client>")
 add_dependencies(classic_flow_test classic_client)
 
+# Peak RSS of large reads, measured with GNU time; sanitizers raise it, so the bound knows.
+shmtool_functional_test(memory_test ${CMAKE_CURRENT_LIST_DIR}/memory_test.cpp)
+target_compile_definitions(memory_test PRIVATE SHMTOOL_TEST_SANITIZED=$<BOOL:${SHMTOOL_SANITIZE}>)
+
 shmtool_functional_test(crosscheck_test ${CMAKE_CURRENT_LIST_DIR}/crosscheck_test.cpp)
 target_compile_definitions(crosscheck_test PRIVATE SHMTOOL_TEST_PYTHON="${SHMTOOL_TEST_PYTHON}")
 

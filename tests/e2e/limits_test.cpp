@@ -179,12 +179,22 @@ TEST_F(KernelLimits, RmidForcedIsNamedWhenTheKernelRemovesWhatWasMade) {
   expect_mentions(written, "kernel.shm_rmid_forced is 1");
   EXPECT_EQ(id_of_key(key), -1);
 
+  // read of a segment nobody else has attached removes it as it detaches: said too.
+  SegmentGuard unattached(IPC_PRIVATE, 64);
+  const RunResult read = run_shmtool({"read", unattached.id_arg()});
+  EXPECT_EQ(read.exit_code, 0) << read.err;
+  expect_mentions(read, "kernel.shm_rmid_forced is 1 and no other process had the segment");
+  EXPECT_FALSE(segment_exists(unattached.id()));
+
   // A segment some process keeps attached stays, and nothing is said.
   SegmentGuard kept(IPC_PRIVATE, 64);
   const Attached holder(kept.id());
   const RunResult into_kept = run_shmtool({"write", kept.id_arg(), "data"});
   EXPECT_EQ(into_kept.exit_code, 0) << into_kept.err;
   EXPECT_EQ(into_kept.err, "");
+  const RunResult from_kept = run_shmtool({"read", kept.id_arg()});
+  EXPECT_EQ(from_kept.exit_code, 0) << from_kept.err;
+  EXPECT_EQ(from_kept.err, "");
   EXPECT_TRUE(segment_exists(kept.id()));
 }
 

@@ -1,4 +1,4 @@
-// The streamed JSON of list must be byte for byte what the nlohmann DOM dumps.
+// The streamed JSON of list and read must be byte for byte what the nlohmann DOM dumps.
 
 #include "json_stream.hpp"
 
@@ -11,6 +11,7 @@
 
 #include "fake_names.hpp"
 #include "render_json.hpp"
+#include "text_encoding.hpp"
 
 namespace shmtool {
 namespace {
@@ -127,6 +128,149 @@ TEST(WriteSegmentListJson, WritesAnEmptyList) {
   std::string out;
   append_segment_list_json(out, {}, names);
   EXPECT_EQ(out, "{\"segments\":[]}\n");
+}
+
+// What read --json printed when it built the whole document: the reference.
+std::string data_dom_dump(const SegmentRecord& segment, std::uint64_t offset,
+                          const std::string& data) {
+  const auto bytes = std::as_bytes(std::span(data.data(), data.size()));
+  nlohmann::ordered_json result;
+  result["id"] = segment.id;
+  result["key"] = segment.key;
+  result["offset"] = offset;
+  result["length"] = bytes.size();
+  if (is_valid_utf8(bytes)) {
+    result["encoding"] = "utf-8";
+    result["data"] = data;
+  } else {
+    result["encoding"] = "base64";
+    result["data"] = base64_encode(bytes);
+  }
+  return reference_dump(result) + "\n";
+}
+
+std::vector<std::string> data_pieces(const SegmentRecord& segment, std::uint64_t offset,
+                                     const std::string& data, std::size_t piece_size) {
+  std::vector<std::string> pieces;
+  write_data_json(
+      segment, offset, std::as_bytes(std::span(data.data(), data.size())),
+      [&pieces](std::string_view piece) { pieces.emplace_back(piece); }, piece_size);
+  return pieces;
+}
+
+std::string joined_data_json(const SegmentRecord& segment, std::uint64_t offset,
+                             const std::string& data, std::size_t piece_size) {
+  std::string joined;
+  for (const std::string& piece : data_pieces(segment, offset, data, piece_size))
+    joined += piece;
+  return joined;
+}
+
+// Pieces of 1 to 7 bytes cut inside every multi-byte character and base64 group; the default
+// takes each of these inputs whole.
+constexpr std::size_t kPieceSizes[] = {1, 2, 3, 4, 5, 6, 7, kJsonPiece};
+
+void expect_each_matches_dom(const std::vector<std::string>& inputs) {
+  const SegmentRecord segment = sample(32773);
+  for (const std::string& data : inputs) {
+    for (const std::size_t piece_size : kPieceSizes) {
+      EXPECT_EQ(joined_data_json(segment, 4096, data, piece_size),
+                data_dom_dump(segment, 4096, data))
+          << "for " << testing::PrintToString(data) << " in pieces of " << piece_size;
+    }
+  }
+}
+
+TEST(WriteDataJson, MatchesTheDomForTextThatNeedsEveryEscape) {
+  std::string ascii;
+  for (int c = 0; c < 0x80; ++c)
+    ascii += static_cast<char>(c);
+  expect_each_matches_dom({
+      "",
+      "plain",
+      ascii,
+      "quote\" backslash\\ slash/ del\x7f",
+      std::string("controls \x01\x1f\b\f\n\r\t \0 end", 22),
+      "\"\\\n\x01",
+  });
+}
+
+TEST(WriteDataJson, CutsInsideMultiByteCharactersAndEscapesAlike) {
+  expect_each_matches_dom({
+      "\xc3\xa9",
+      "\xe2\x82\xac",
+      "\xf0\x9f\x98\x80",
+      "caf\xc3\xa9 \xe2\x82\xac\xf0\x9f\x98\x80!",
+      "\xf4\x8f\xbf\xbf\x01\xc2\x80\"\xef\xbf\xbd\\",
+  });
+}
+
+TEST(WriteDataJson, MatchesTheDomForBytesThatAreNotUtf8) {
+  expect_each_matches_dom({
+      "\xff",
+      "invalid \xff\xfe utf-8",
+      "truncated \xe2\x82",
+      "overlong \xc0\xaf",
+      "surrogate \xed\xa0\x80",
+      "past U+10FFFF \xf4\x90\x80\x80",
+  });
+}
+
+TEST(WriteDataJson, PadsBase64OnlyAtTheEndForEveryLength) {
+  std::vector<std::string> inputs;
+  for (std::size_t length = 0; length <= 10; ++length) {
+    std::string data;
+    for (std::size_t i = 0; i < length; ++i)
+      data += static_cast<char>(0xff - i);  // never UTF-8 (length 0 is empty text)
+    inputs.push_back(data);
+  }
+  expect_each_matches_dom(inputs);
+}
+
+TEST(WriteDataJson, MatchesTheDomForRandomMixesCutAnywhere) {
+  const std::vector<std::string> tokens{
+      "a", "/", "\"", "\\", "\n", "\x01", "\x7f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80"};
+  std::mt19937 random(7);
+  const SegmentRecord segment = sample(9);
+  for (int round = 0; round < 500; ++round) {
+    std::string data;
+    const std::size_t count = random() % 40;
+    for (std::size_t i = 0; i < count; ++i)
+      data += tokens[random() % tokens.size()];
+    if (round % 4 == 0 && !data.empty()) data[random() % data.size()] = '\xfe';
+    const std::size_t piece_size = 1 + random() % 13;
+    const auto offset = static_cast<std::uint64_t>(round);
+    EXPECT_EQ(joined_data_json(segment, offset, data, piece_size),
+              data_dom_dump(segment, offset, data))
+        << "for " << testing::PrintToString(data) << " in pieces of " << piece_size;
+  }
+}
+
+TEST(WriteDataJson, MatchesTheDomAtTheEdgesOfTheNumbers) {
+  SegmentRecord segment = sample(INT_MAX);
+  segment.key = UINT32_MAX;
+  EXPECT_EQ(joined_data_json(segment, UINT64_MAX, "x", kJsonPiece),
+            data_dom_dump(segment, UINT64_MAX, "x"));
+}
+
+TEST(WriteDataJson, SendsLargeDataInPiecesOfAbout64KiB) {
+  const std::string line = "caf\xc3\xa9 \"q\" \\ \x01\t/ \xf0\x9f\x98\x80\n";
+  std::string text;
+  while (text.size() < (1U << 20))
+    text += line;
+  std::string binary = text;
+  binary[0] = '\xff';
+  for (const std::string& data : {text, binary}) {
+    const std::vector<std::string> pieces = data_pieces(sample(1), 0, data, kJsonPiece);
+    EXPECT_GT(pieces.size(), 10U);
+    std::string joined;
+    for (const std::string& piece : pieces) {
+      // A piece holds one 64 KiB chunk of data, escaped (each byte at most 6) or base64.
+      EXPECT_LE(piece.size(), 6 * kJsonPiece + 128);
+      joined += piece;
+    }
+    EXPECT_EQ(joined, data_dom_dump(sample(1), 0, data));
+  }
 }
 
 }  // namespace

@@ -131,5 +131,13 @@ TEST(Base64Encode, WritesFourDigitsForEveryThreeBytesStarted) {
   }
 }
 
+TEST(AppendBase64, AppendsAfterWhatIsThereAndJoinsGroupsOfThree) {
+  std::string out = "data:";
+  append_base64(out, bytes_of("foo"));
+  append_base64(out, bytes_of("bar"));
+  append_base64(out, bytes_of("ba"));
+  EXPECT_EQ(out, "data:" + base64("foobarba"));
+}
+
 }  // namespace
 }  // namespace shmtool

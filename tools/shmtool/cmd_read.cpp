@@ -4,16 +4,17 @@
 #include <memory>
 
 #include "command.hpp"
+#include "detach_check.hpp"
 #include "duration_parse.hpp"
 #include "failure.hpp"
 #include "hexdump.hpp"
+#include "json_stream.hpp"
 #include "nested_lock.hpp"
 #include "progress.hpp"
 #include "read_data.hpp"
 #include "segment_lock.hpp"
 #include "segment_ops.hpp"
 #include "size_parse.hpp"
-#include "text_encoding.hpp"
 #include "write_data.hpp"
 
 namespace shmtool::cli {
@@ -47,23 +48,6 @@ void write_hex(Output& out, std::span<const std::byte> bytes, std::uint64_t offs
   }
   dumper.finish(text);
   out.write(text);
-}
-
-void write_json_data(Context& context, const SegmentRecord& segment, std::uint64_t offset,
-                     std::span<const std::byte> bytes) {
-  nlohmann::ordered_json result;
-  result["id"] = segment.id;
-  result["key"] = segment.key;
-  result["offset"] = offset;
-  result["length"] = bytes.size();
-  if (is_valid_utf8(bytes)) {
-    result["encoding"] = "utf-8";
-    result["data"] = std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  } else {
-    result["encoding"] = "base64";
-    result["data"] = base64_encode(bytes);
-  }
-  write_json(context.out, result);
 }
 
 // Writes the bytes straight from the segment, in chunks when a bar shows their progress.
@@ -118,27 +102,32 @@ int run_read(const ReadOptions& options, Context& context) {
   } else {
     segment = unwrap(lookup_segment(context.kernel, ref, Usage::skip));
   }
-  // With --lock, the copy to standard output happens while no cooperating writer is copying.
-  std::optional<HeldLock> lock = options.lock ? hold_lock(segment, timeout) : std::nullopt;
-  const ReadWindow window = unwrap(open_read_window(segment, request));
-
-  if (context.json) {
-    write_json_data(context, segment, request.offset, window.bytes);
-  } else if (options.hex) {
-    write_hex(context.out, window.bytes, request.offset);
-  } else {
-    write_bytes(
-        context, window, request.offset,
-        wants_progress(options.progress ? ProgressRequest::asked : ProgressRequest::automatic,
-                       window.bytes.size()));
-    if (!options.binary) context.out.write("\n");
-  }
-  context.out.flush();
-  lock.reset();
+  {
+    // With --lock, the copy to standard output happens while no cooperating writer is copying.
+    const std::optional<HeldLock> lock =
+        options.lock ? hold_lock(segment, timeout) : std::nullopt;
+    const ReadWindow window = unwrap(open_read_window(segment, request));
+    if (context.json) {
+      // Streamed in pieces: no copy of the bytes, nor of their JSON, however large the segment.
+      write_data_json(segment, request.offset, window.bytes,
+                      [&context](std::string_view piece) { context.out.write(piece); });
+    } else if (options.hex) {
+      write_hex(context.out, window.bytes, request.offset);
+    } else {
+      write_bytes(
+          context, window, request.offset,
+          wants_progress(options.progress ? ProgressRequest::asked : ProgressRequest::automatic,
+                         window.bytes.size()));
+      if (!options.binary) context.out.write("\n");
+    }
+    context.out.flush();
+  }  // detached; the lock released
   // Removed only once everything was delivered: a failed write leaves the data in place.
   if (options.remove) {
     const RemoveOutcome removed = unwrap(remove_segment(context.kernel, segment.id, Usage::skip));
     if (removed.lock_failure) throw CommandFailure(*removed.lock_failure);
+  } else {
+    warn_if_removed_on_detach(context, segment, false);
   }
   return kSuccess;
 }

@@ -9,7 +9,7 @@
 #include "command.hpp"
 #include "duration_parse.hpp"
 #include "failure.hpp"
-#include "kernel_limits.hpp"
+#include "detach_check.hpp"
 #include "key_args.hpp"
 #include "mode_parse.hpp"
 #include "nested_lock.hpp"
@@ -229,13 +229,7 @@ int run_write(WriteOptions& options, Context& context) {
                              data->stored_size()));
   }
   if (undo) undo->keep();
-  // Unattached before this write (or made by it), the segment may be gone with the detach.
-  if ((created || segment.nattch == 0) && kernel_removes_unattached()) {
-    auto after = stat_segment(context.kernel, segment.id, Usage::skip);
-    if (!after.ok() && after.error().kind == ErrorKind::not_found) {
-      context.warn("id " + std::to_string(segment.id), rmid_forced_detached_words());
-    }
-  }
+  warn_if_removed_on_detach(context, segment, created);
 
   if (context.json) {
     nlohmann::ordered_json result;
