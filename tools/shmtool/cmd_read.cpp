@@ -104,8 +104,7 @@ int run_read(const ReadOptions& options, Context& context) {
   }
   {
     // With --lock, the copy to standard output happens while no cooperating writer is copying.
-    const std::optional<HeldLock> lock =
-        options.lock ? hold_lock(segment, timeout) : std::nullopt;
+    const std::optional<HeldLock> lock = options.lock ? hold_lock(segment, timeout) : std::nullopt;
     const ReadWindow window = unwrap(open_read_window(segment, request));
     if (context.json) {
       // Streamed in pieces: no copy of the bytes, nor of their JSON, however large the segment.
