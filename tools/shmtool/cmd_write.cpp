@@ -7,9 +7,9 @@
 
 #include "attachment.hpp"
 #include "command.hpp"
+#include "detach_check.hpp"
 #include "duration_parse.hpp"
 #include "failure.hpp"
-#include "detach_check.hpp"
 #include "key_args.hpp"
 #include "mode_parse.hpp"
 #include "nested_lock.hpp"

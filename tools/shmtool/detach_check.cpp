@@ -6,8 +6,7 @@
 
 namespace shmtool::cli {
 
-void warn_if_removed_on_detach(const Context& context, const SegmentRecord& segment,
-                               bool created) {
+void warn_if_removed_on_detach(const Context& context, const SegmentRecord& segment, bool created) {
   // Only a segment nobody else had attached can go with shmtool's detach; the setting is read
   // only then.
   if (!created && segment.nattch != 0) return;

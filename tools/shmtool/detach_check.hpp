@@ -9,7 +9,6 @@ namespace shmtool::cli {
 
 /// After a copy into or out of `segment` (as it was before attaching; `created`: made by this
 /// run), warns on stderr if the kernel removed it as shmtool detached.
-void warn_if_removed_on_detach(const Context& context, const SegmentRecord& segment,
-                               bool created);
+void warn_if_removed_on_detach(const Context& context, const SegmentRecord& segment, bool created);
 
 }  // namespace shmtool::cli
