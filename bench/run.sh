@@ -227,16 +227,26 @@ for count in "${list_counts[@]}"; do
     "floor list" "$(q "$floor_list")"
 
   if [[ $count -eq $reference_count ]]; then
-    # A segment from the middle of the population: ipcs -m -i scans /proc/sysvipc/shm for it.
+    # Both shmtool stat and ipcs -m -i read /proc/sysvipc/shm (for rss and swap) up to the
+    # segment's line, and the kernel formats every line before it: the segment's place in the
+    # table decides most of the time. Segments from its start, middle and end.
     stat_key=$((base_key + count / 2))
     stat_id=$(awk -v key="$stat_key" 'NR > 1 && $1 == key { print $2 }' /proc/sysvipc/shm)
-    [[ $stat_id =~ ^[0-9]+$ ]] || die "no segment with key $stat_key in /proc/sysvipc/shm"
-    "$shmtool" stat "$stat_id" >/dev/null
-    ipcs -m -i "$stat_id" >/dev/null
+    first_id=$(awk 'NR == 2 { print $2 }' /proc/sysvipc/shm)
+    last_id=$(awk 'END { print $2 }' /proc/sysvipc/shm)
+    for id in "$stat_id" "$first_id" "$last_id"; do
+      [[ $id =~ ^[0-9]+$ ]] || die "no segment to stat in /proc/sysvipc/shm ($id)"
+      "$shmtool" stat "$id" >/dev/null
+      ipcs -m -i "$id" >/dev/null
+    done
     bench_group "stat@$count" \
       "shmtool stat ID" "$(q "$shmtool") stat $stat_id" \
       "shmtool stat ID --json" "$(q "$shmtool") stat $stat_id --json" \
       "ipcs -m -i ID" "ipcs -m -i $stat_id" \
+      "shmtool stat FIRST" "$(q "$shmtool") stat $first_id" \
+      "ipcs -m -i FIRST" "ipcs -m -i $first_id" \
+      "shmtool stat LAST" "$(q "$shmtool") stat $last_id" \
+      "ipcs -m -i LAST" "ipcs -m -i $last_id" \
       "shmtool --version" "$(q "$shmtool") --version" \
       "/bin/true" "/bin/true"
   fi
