@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "columns.hpp"
 #include "fuzz_check.hpp"
+#include "render/columns.hpp"
 
 namespace shmtool::fuzz {
 namespace {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "duration_parse.hpp"
 #include "fuzz_check.hpp"
+#include "util/duration_parse.hpp"
 
 namespace shmtool::fuzz {
 namespace {

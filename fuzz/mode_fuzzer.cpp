@@ -5,7 +5,7 @@
 #include <string>
 
 #include "fuzz_check.hpp"
-#include "mode_parse.hpp"
+#include "util/mode_parse.hpp"
 
 namespace shmtool::fuzz {
 namespace {

@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "fuzz_check.hpp"
-#include "owner_parse.hpp"
+#include "util/owner_parse.hpp"
 
 namespace shmtool::fuzz {
 namespace {

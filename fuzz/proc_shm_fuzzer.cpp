@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <string>
 
-#include "columns.hpp"
 #include "fuzz_check.hpp"
-#include "proc_shm.hpp"
+#include "render/columns.hpp"
+#include "sysv/proc_shm.hpp"
 
 namespace shmtool::fuzz {
 namespace {

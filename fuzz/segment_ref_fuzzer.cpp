@@ -5,7 +5,7 @@
 #include <string>
 
 #include "fuzz_check.hpp"
-#include "segment_ref.hpp"
+#include "model/segment_ref.hpp"
 
 namespace shmtool::fuzz {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "fuzz_check.hpp"
-#include "size_parse.hpp"
+#include "util/size_parse.hpp"
 
 namespace shmtool::fuzz {
 namespace {

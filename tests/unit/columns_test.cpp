@@ -1,4 +1,4 @@
-#include "columns.hpp"
+#include "render/columns.hpp"
 
 #include <gtest/gtest.h>
 

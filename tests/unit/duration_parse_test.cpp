@@ -1,4 +1,4 @@
-#include "duration_parse.hpp"
+#include "util/duration_parse.hpp"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "names.hpp"
+#include "util/names.hpp"
 
 namespace shmtool::test {
 

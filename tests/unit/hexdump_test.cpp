@@ -1,4 +1,4 @@
-#include "hexdump.hpp"
+#include "util/hexdump.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

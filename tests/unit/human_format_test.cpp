@@ -1,4 +1,4 @@
-#include "human_format.hpp"
+#include "util/human_format.hpp"
 
 #include <gtest/gtest.h>
 

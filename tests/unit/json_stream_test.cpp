@@ -1,6 +1,6 @@
 // The streamed JSON of list and read must be byte for byte what the nlohmann DOM dumps.
 
-#include "json_stream.hpp"
+#include "render/json_stream.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "fake_names.hpp"
-#include "render_json.hpp"
-#include "text_encoding.hpp"
+#include "render/render_json.hpp"
+#include "util/text_encoding.hpp"
 
 namespace shmtool {
 namespace {

@@ -1,4 +1,4 @@
-#include "list_filter.hpp"
+#include "render/list_filter.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "mode_parse.hpp"
+#include "util/mode_parse.hpp"
 
 #include <gtest/gtest.h>
 

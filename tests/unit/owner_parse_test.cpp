@@ -1,4 +1,4 @@
-#include "owner_parse.hpp"
+#include "util/owner_parse.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "proc_shm.hpp"
+#include "sysv/proc_shm.hpp"
 
 #include <gtest/gtest.h>
 

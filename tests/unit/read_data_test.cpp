@@ -1,4 +1,4 @@
-#include "read_data.hpp"
+#include "sysv/read_data.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/ipc.h>
@@ -9,7 +9,7 @@
 #include <string>
 
 #include "segment_guard.hpp"
-#include "segment_table.hpp"
+#include "sysv/segment_table.hpp"
 
 namespace shmtool {
 namespace {

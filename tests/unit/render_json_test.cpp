@@ -1,4 +1,4 @@
-#include "render_json.hpp"
+#include "render/render_json.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "render_table.hpp"
+#include "render/render_table.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "result.hpp"
+#include "util/result.hpp"
 
 #include <gtest/gtest.h>
 

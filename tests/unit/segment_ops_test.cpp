@@ -1,4 +1,4 @@
-#include "segment_ops.hpp"
+#include "sysv/segment_ops.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/ipc.h>

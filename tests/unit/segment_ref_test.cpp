@@ -1,4 +1,4 @@
-#include "segment_ref.hpp"
+#include "model/segment_ref.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/ipc.h>

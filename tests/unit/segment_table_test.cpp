@@ -1,4 +1,4 @@
-#include "segment_table.hpp"
+#include "sysv/segment_table.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/ipc.h>

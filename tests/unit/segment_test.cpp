@@ -1,4 +1,4 @@
-#include "segment.hpp"
+#include "sysv/segment.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/shm.h>

@@ -1,4 +1,4 @@
-#include "size_parse.hpp"
+#include "util/size_parse.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "terminal_text.hpp"
+#include "util/terminal_text.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "text_encoding.hpp"
+#include "util/text_encoding.hpp"
 
 #include <gtest/gtest.h>
 

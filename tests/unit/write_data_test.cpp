@@ -1,4 +1,4 @@
-#include "write_data.hpp"
+#include "util/write_data.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

@@ -3,9 +3,9 @@
 #include <memory>
 
 #include "failure.hpp"
-#include "mode_parse.hpp"
 #include "perm_change.hpp"
-#include "segment_ops.hpp"
+#include "sysv/segment_ops.hpp"
+#include "util/mode_parse.hpp"
 
 namespace shmtool::cli {
 namespace {

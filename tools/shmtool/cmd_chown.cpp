@@ -3,9 +3,9 @@
 #include <memory>
 
 #include "failure.hpp"
-#include "owner_parse.hpp"
 #include "perm_change.hpp"
-#include "segment_ops.hpp"
+#include "sysv/segment_ops.hpp"
+#include "util/owner_parse.hpp"
 
 namespace shmtool::cli {
 namespace {

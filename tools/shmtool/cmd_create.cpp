@@ -4,15 +4,15 @@
 
 #include <unistd.h>
 
-#include "attachment.hpp"
 #include "command.hpp"
 #include "failure.hpp"
-#include "kernel_limits.hpp"
 #include "key_args.hpp"
-#include "mode_parse.hpp"
-#include "render_json.hpp"
-#include "segment_ops.hpp"
-#include "size_parse.hpp"
+#include "render/render_json.hpp"
+#include "sysv/attachment.hpp"
+#include "sysv/kernel_limits.hpp"
+#include "sysv/segment_ops.hpp"
+#include "util/mode_parse.hpp"
+#include "util/size_parse.hpp"
 
 namespace shmtool::cli {
 namespace {

@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <memory>
 
-#include "columns.hpp"
 #include "command.hpp"
 #include "failure.hpp"
 #include "filter_options.hpp"
-#include "json_stream.hpp"
-#include "list_filter.hpp"
-#include "render_table.hpp"
-#include "segment_table.hpp"
+#include "render/columns.hpp"
+#include "render/json_stream.hpp"
+#include "render/list_filter.hpp"
+#include "render/render_table.hpp"
+#include "sysv/segment_table.hpp"
 
 namespace shmtool::cli {
 namespace {

@@ -12,11 +12,11 @@
 #include <vector>
 
 #include "command.hpp"
-#include "duration_parse.hpp"
 #include "failure.hpp"
 #include "nested_lock.hpp"
-#include "segment_lock.hpp"
-#include "segment_ops.hpp"
+#include "sysv/segment_lock.hpp"
+#include "sysv/segment_ops.hpp"
+#include "util/duration_parse.hpp"
 
 namespace shmtool::cli {
 namespace {

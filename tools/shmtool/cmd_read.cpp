@@ -5,17 +5,17 @@
 
 #include "command.hpp"
 #include "detach_check.hpp"
-#include "duration_parse.hpp"
 #include "failure.hpp"
-#include "hexdump.hpp"
-#include "json_stream.hpp"
 #include "nested_lock.hpp"
 #include "progress.hpp"
-#include "read_data.hpp"
-#include "segment_lock.hpp"
-#include "segment_ops.hpp"
-#include "size_parse.hpp"
-#include "write_data.hpp"
+#include "render/json_stream.hpp"
+#include "sysv/read_data.hpp"
+#include "sysv/segment_lock.hpp"
+#include "sysv/segment_ops.hpp"
+#include "util/duration_parse.hpp"
+#include "util/hexdump.hpp"
+#include "util/size_parse.hpp"
+#include "util/write_data.hpp"
 
 namespace shmtool::cli {
 namespace {

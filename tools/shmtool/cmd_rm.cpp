@@ -7,8 +7,8 @@
 #include "failure.hpp"
 #include "filter_options.hpp"
 #include "multi_item.hpp"
-#include "render_json.hpp"
-#include "segment_ops.hpp"
+#include "render/render_json.hpp"
+#include "sysv/segment_ops.hpp"
 
 namespace shmtool::cli {
 namespace {

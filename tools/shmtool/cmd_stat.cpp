@@ -4,10 +4,10 @@
 
 #include "command.hpp"
 #include "failure.hpp"
-#include "render_json.hpp"
-#include "render_lock.hpp"
-#include "render_table.hpp"
-#include "segment_ops.hpp"
+#include "render/render_json.hpp"
+#include "render/render_lock.hpp"
+#include "render/render_table.hpp"
+#include "sysv/segment_ops.hpp"
 
 namespace shmtool::cli {
 namespace {

@@ -5,19 +5,19 @@
 
 #include <memory>
 
-#include "attachment.hpp"
 #include "command.hpp"
 #include "detach_check.hpp"
-#include "duration_parse.hpp"
 #include "failure.hpp"
 #include "key_args.hpp"
-#include "mode_parse.hpp"
 #include "nested_lock.hpp"
 #include "progress.hpp"
-#include "segment_lock.hpp"
-#include "segment_ops.hpp"
-#include "size_parse.hpp"
-#include "write_data.hpp"
+#include "sysv/attachment.hpp"
+#include "sysv/segment_lock.hpp"
+#include "sysv/segment_ops.hpp"
+#include "util/duration_parse.hpp"
+#include "util/mode_parse.hpp"
+#include "util/size_parse.hpp"
+#include "util/write_data.hpp"
 
 namespace shmtool::cli {
 namespace {

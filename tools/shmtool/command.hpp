@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "kernel.hpp"
-#include "names.hpp"
 #include "output.hpp"
-#include "result.hpp"
+#include "sysv/kernel.hpp"
+#include "util/names.hpp"
+#include "util/result.hpp"
 
 namespace shmtool::cli {
 

@@ -1,8 +1,8 @@
 #include "detach_check.hpp"
 
 #include "failure.hpp"
-#include "kernel_limits.hpp"
-#include "segment_table.hpp"
+#include "sysv/kernel_limits.hpp"
+#include "sysv/segment_table.hpp"
 
 namespace shmtool::cli {
 

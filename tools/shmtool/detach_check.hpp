@@ -3,7 +3,7 @@
 // which attach only while they copy, say so when that removed the segment they worked on.
 
 #include "command.hpp"
-#include "segment.hpp"
+#include "sysv/segment.hpp"
 
 namespace shmtool::cli {
 

@@ -1,8 +1,8 @@
 #include "failure.hpp"
 
-#include "human_format.hpp"
-#include "kernel_limits.hpp"
-#include "terminal_text.hpp"
+#include "sysv/kernel_limits.hpp"
+#include "util/human_format.hpp"
+#include "util/terminal_text.hpp"
 
 #include <cerrno>
 #include <cstring>

@@ -1,9 +1,9 @@
 #include "filter_options.hpp"
 
 #include "failure.hpp"
-#include "owner_parse.hpp"
-#include "segment_ref.hpp"
-#include "size_parse.hpp"
+#include "model/segment_ref.hpp"
+#include "util/owner_parse.hpp"
+#include "util/size_parse.hpp"
 
 namespace shmtool::cli {
 

@@ -4,8 +4,8 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "list_filter.hpp"
-#include "names.hpp"
+#include "render/list_filter.hpp"
+#include "util/names.hpp"
 
 namespace shmtool::cli {
 

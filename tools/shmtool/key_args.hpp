@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include "segment_ref.hpp"
+#include "model/segment_ref.hpp"
 
 namespace shmtool::cli {
 

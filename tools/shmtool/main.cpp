@@ -17,7 +17,7 @@
 #include "command.hpp"
 #include "failure.hpp"
 #include "standard_fds.hpp"
-#include "terminal_text.hpp"
+#include "util/terminal_text.hpp"
 
 namespace shmtool::cli {
 namespace {

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "command.hpp"
-#include "result.hpp"
-#include "segment_ref.hpp"
+#include "model/segment_ref.hpp"
+#include "util/result.hpp"
 
 namespace shmtool::cli {
 

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <optional>
 
-#include "segment.hpp"
-#include "segment_lock.hpp"
+#include "sysv/segment.hpp"
+#include "sysv/segment_lock.hpp"
 
 namespace shmtool::cli {
 

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "command.hpp"
-#include "kernel.hpp"
-#include "result.hpp"
-#include "segment.hpp"
+#include "sysv/kernel.hpp"
+#include "sysv/segment.hpp"
+#include "util/result.hpp"
 
 namespace shmtool::cli {
 

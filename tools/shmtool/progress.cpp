@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "human_format.hpp"
+#include "util/human_format.hpp"
 
 namespace shmtool::cli {
 namespace {

@@ -1,0 +1,202 @@
+#include "render/json_stream.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "model/segment_ref.hpp"
+#include "util/mode_parse.hpp"
+#include "util/text_encoding.hpp"
+
+namespace shmtool {
+namespace {
+
+template <class T>
+void append_number(std::string& out, T value) {
+  char buffer[24];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, static_cast<std::size_t>(end - buffer));
+}
+
+template <class T>
+void append_optional(std::string& out, const std::optional<T>& value) {
+  if (value) {
+    append_number(out, *value);
+  } else {
+    out += "null";
+  }
+}
+
+void append_optional_name(std::string& out, const std::optional<std::string>& name) {
+  if (name) {
+    append_json_string(out, *name);
+  } else {
+    out += "null";
+  }
+}
+
+// Appends valid UTF-8 as nlohmann/json escapes it with ensure_ascii off: quotes, backslashes
+// and control characters; everything else ("/", DEL, multi-byte characters) as it is. Each
+// escape comes from one byte, so text cut anywhere escapes the same piece by piece.
+void append_escaped_utf8(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::size_t plain = 0;  // start of the run not yet appended
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    out.append(text, plain, i - plain);
+    plain = i + 1;
+    switch (u) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += "\\u00";
+        out += kHex[u >> 4];
+        out += kHex[u & 15];
+    }
+  }
+  out.append(text, plain);
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  const auto bytes = std::as_bytes(std::span(text.data(), text.size()));
+  if (!is_valid_utf8(bytes)) {
+    // Rare (a name that is not UTF-8): let the reference implementation replace it.
+    out += nlohmann::json(std::string(text))
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  out += '"';
+  append_escaped_utf8(out, text);
+  out += '"';
+}
+
+void append_segment_json(std::string& out, const SegmentRecord& s, NameResolver& names) {
+  out += "{\"id\":";
+  append_number(out, s.id);
+  out += ",\"key\":";
+  append_number(out, s.key);
+  out += ",\"key_hex\":\"";
+  out += format_key_hex(s.key);
+  out += "\",\"size\":";
+  append_number(out, s.size);
+  out += ",\"mode\":";
+  append_number(out, s.mode);
+  out += ",\"perms\":\"";
+  out += format_perms(s.mode);
+  out += "\",\"uid\":";
+  append_number(out, s.uid);
+  out += ",\"user\":";
+  append_optional_name(out, names.user_name(s.uid));
+  out += ",\"gid\":";
+  append_number(out, s.gid);
+  out += ",\"group\":";
+  append_optional_name(out, names.group_name(s.gid));
+  out += ",\"cuid\":";
+  append_number(out, s.cuid);
+  out += ",\"cuser\":";
+  append_optional_name(out, names.user_name(s.cuid));
+  out += ",\"cgid\":";
+  append_number(out, s.cgid);
+  out += ",\"cgroup\":";
+  append_optional_name(out, names.group_name(s.cgid));
+  out += ",\"cpid\":";
+  append_number(out, s.cpid);
+  out += ",\"lpid\":";
+  append_number(out, s.lpid);
+  out += ",\"nattch\":";
+  append_number(out, s.nattch);
+  out += ",\"atime\":";
+  append_optional(out, s.atime);
+  out += ",\"dtime\":";
+  append_optional(out, s.dtime);
+  out += ",\"ctime\":";
+  append_optional(out, s.ctime);
+  out += s.dest ? ",\"dest\":true" : ",\"dest\":false";
+  out += s.locked ? ",\"locked\":true" : ",\"locked\":false";
+  out += ",\"rss\":";
+  append_optional(out, s.rss);
+  out += ",\"swap\":";
+  append_optional(out, s.swap);
+  out += '}';
+}
+
+void append_segment_list_json(std::string& out, std::span<const SegmentRecord> segments,
+                              NameResolver& names) {
+  write_segment_list_json(segments, names, [&out](std::string_view piece) { out += piece; });
+}
+
+void write_segment_list_json(std::span<const SegmentRecord> segments, NameResolver& names,
+                             const JsonSink& sink) {
+  std::string piece;
+  piece.reserve(kJsonPiece + 1024);
+  piece += "{\"segments\":[";
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    if (i > 0) piece += ',';
+    append_segment_json(piece, segments[i], names);
+    if (piece.size() >= kJsonPiece) {
+      sink(piece);
+      piece.clear();
+    }
+  }
+  piece += "]}\n";
+  sink(piece);
+}
+
+void write_data_json(const SegmentRecord& segment, std::uint64_t offset,
+                     std::span<const std::byte> bytes, const JsonSink& sink,
+                     std::size_t piece_size) {
+  const bool text = is_valid_utf8(bytes);
+  std::string piece;
+  piece += "{\"id\":";
+  append_number(piece, segment.id);
+  piece += ",\"key\":";
+  append_number(piece, segment.key);
+  piece += ",\"offset\":";
+  append_number(piece, offset);
+  piece += ",\"length\":";
+  append_number(piece, bytes.size());
+  piece += text ? ",\"encoding\":\"utf-8\",\"data\":\"" : ",\"encoding\":\"base64\",\"data\":\"";
+  // Whole groups of 3 bytes per base64 chunk: '=' padding comes only at the very end.
+  const std::size_t chunk =
+      text ? std::max<std::size_t>(piece_size, 1) : std::max<std::size_t>(piece_size / 3 * 3, 3);
+  while (!bytes.empty()) {
+    const auto part = bytes.first(std::min(bytes.size(), chunk));
+    if (text) {
+      append_escaped_utf8(
+          piece, std::string_view(reinterpret_cast<const char*>(part.data()), part.size()));
+    } else {
+      append_base64(piece, part);
+    }
+    bytes = bytes.subspan(part.size());
+    if (piece.size() >= piece_size) {
+      sink(piece);
+      piece.clear();
+    }
+  }
+  piece += "\"}\n";
+  sink(piece);
+}
+
+}  // namespace shmtool

@@ -1,0 +1,35 @@
+#pragma once
+// Which segments `list` and `rm --all` act on, and in what order.
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "render/columns.hpp"
+#include "sysv/segment.hpp"
+
+namespace shmtool {
+
+/// The filters of `list` and `rm --all`; an absent filter matches everything.
+struct ListFilter {
+  std::optional<uid_t> owner;
+  std::optional<uid_t> creator;
+  std::optional<std::uint32_t> key;
+  bool orphaned = false;  // nattch 0
+  bool dest = false;      // marked for removal
+  std::optional<std::uint64_t> min_size;
+};
+
+/// Returns whether `segment` passes every filter.
+bool matches(const ListFilter& filter, const SegmentRecord& segment);
+
+/// Removes the segments that do not match, keeping the order of the rest.
+void apply_filter(const ListFilter& filter, std::vector<SegmentRecord>& segments);
+
+enum class Order { ascending, descending };
+
+/// Sorts by `column` (stable, ties keep index order).
+void sort_segments(std::vector<SegmentRecord>& segments, const Column& column, Order order,
+                   NameResolver& names);
+
+}  // namespace shmtool

@@ -1,0 +1,19 @@
+#pragma once
+// The machine renderer: the SPEC's segment object, exact and typed.
+
+#include <nlohmann/json.hpp>
+#include <span>
+
+#include "sysv/segment.hpp"
+#include "util/names.hpp"
+
+namespace shmtool {
+
+/// Returns the segment object: every key of the SPEC, numbers as numbers, null for unknown.
+nlohmann::ordered_json segment_json(const SegmentRecord& segment, NameResolver& names);
+
+/// Returns {"segments": [object, ...]} in the order given.
+nlohmann::ordered_json segment_list_json(std::span<const SegmentRecord> segments,
+                                         NameResolver& names);
+
+}  // namespace shmtool

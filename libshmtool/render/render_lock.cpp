@@ -1,0 +1,57 @@
+#include "render/render_lock.hpp"
+
+#include <cerrno>
+
+#include "model/segment_ref.hpp"
+
+namespace shmtool {
+namespace {
+
+// The set at the lock key is another program's (find_lock's EEXIST): the segment has no lock.
+bool key_taken(const LockReport& report) {
+  return !report.ok() && report.error().err == EEXIST;
+}
+
+}  // namespace
+
+std::string render_lock_text(int id, const LockReport& report) {
+  const std::string key = "key " + format_key_hex(lock_key_for(id));
+  std::string line;
+  if (key_taken(report)) {
+    line += "none (" + key + " holds another program's semaphore set)";
+  } else if (!report.ok()) {
+    line += "exists, cannot be read (" + key + ")";
+  } else if (!*report) {
+    line += "none yet (" + key + ")";
+  } else {
+    const LockState& lock = **report;
+    line += lock.held ? "held" : "free";
+    line += " (" + key + ", semid " + std::to_string(lock.semid) + ", last pid " +
+            std::to_string(lock.last_pid);
+    if (lock.waiting > 0) line += ", " + std::to_string(lock.waiting) + " waiting";
+    line += ")";
+  }
+  return line;
+}
+
+nlohmann::ordered_json lock_json(int id, const LockReport& report) {
+  if ((report.ok() && !*report) || key_taken(report)) return nullptr;
+  nlohmann::ordered_json j;
+  j["key"] = lock_key_for(id);
+  j["key_hex"] = format_key_hex(lock_key_for(id));
+  if (report.ok()) {
+    const LockState& lock = **report;
+    j["semid"] = lock.semid;
+    j["held"] = lock.held;
+    j["waiting"] = lock.waiting;
+    j["last_pid"] = lock.last_pid;
+  } else {
+    j["semid"] = nullptr;
+    j["held"] = nullptr;
+    j["waiting"] = nullptr;
+    j["last_pid"] = nullptr;
+  }
+  return j;
+}
+
+}  // namespace shmtool

@@ -1,0 +1,25 @@
+#pragma once
+// How `stat` shows a segment's cooperative lock (segment_lock.hpp), as text and as JSON.
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "sysv/segment_lock.hpp"
+#include "util/result.hpp"
+
+namespace shmtool {
+
+/// What inspect_lock said: a lock, no lock yet, or an Error (it exists but cannot be read).
+using LockReport = Result<std::optional<LockState>>;
+
+/// Returns the value of stat's "lock:" line for segment `id`, e.g. "free (key 0xffd5ffd9,
+/// semid 3, last pid 4702)".
+std::string render_lock_text(int id, const LockReport& report);
+
+/// Returns null when there is no lock (none yet, or its key holds another program's set); else
+/// {"key", "key_hex", "semid", "held", "waiting", "last_pid"}, the last three null when the lock
+/// cannot be read.
+nlohmann::ordered_json lock_json(int id, const LockReport& report);
+
+}  // namespace shmtool
