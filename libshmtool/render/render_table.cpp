@@ -14,7 +14,8 @@ namespace {
 
 void append_padded(std::string& out, std::string_view text, std::size_t width, Align align,
                    bool last) {
-  const std::size_t pad = width > text.size() ? width - text.size() : 0;
+  const std::size_t shown = display_width(text);
+  const std::size_t pad = width > shown ? width - shown : 0;
   if (align == Align::right) out.append(pad, ' ');
   out += text;
   if (align == Align::left && !last) out.append(pad, ' ');
@@ -102,7 +103,7 @@ void TableBuilder::add_cell(std::string_view text, std::size_t column) {
   }
   cells_ += text;
   cells_ += '\0';
-  if (!raw_) widths_[column] = std::max(widths_[column], text.size());
+  if (!raw_) widths_[column] = std::max(widths_[column], display_width(text));
 }
 
 void TableBuilder::add(const SegmentRecord& segment) {

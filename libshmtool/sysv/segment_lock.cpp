@@ -3,6 +3,7 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "model/segment_ref.hpp"
 
@@ -248,11 +250,11 @@ Result<HeldLock> take_lock(const SegmentRecord& segment,
 }
 
 std::string add_held_lock(std::string_view holders, const SegmentRecord& segment,
-                          const HeldLock& lock) {
+                          const HeldLock& lock, int token_fd) {
   std::string out(holders);
   if (!out.empty()) out += ' ';
   out += std::to_string(segment.id) + ":" + std::to_string(lock.semid()) + ":" +
-         std::to_string(getpid());
+         std::to_string(getpid()) + ":" + std::to_string(token_fd);
   return out;
 }
 
@@ -261,21 +263,33 @@ bool lock_held_by_ancestor(std::string_view holders, const SegmentRecord& segmen
     const auto space = holders.find(' ');
     const std::string_view entry = holders.substr(0, space);
     holders = space == std::string_view::npos ? std::string_view() : holders.substr(space + 1);
-    const auto first = entry.find(':');
-    const auto second = entry.find(':', first == std::string_view::npos ? first : first + 1);
-    if (second == std::string_view::npos) continue;
+    std::vector<std::string_view> fields;
+    for (std::string_view rest = entry;;) {
+      const auto colon = rest.find(':');
+      fields.push_back(rest.substr(0, colon));
+      if (colon == std::string_view::npos) break;
+      rest = rest.substr(colon + 1);
+    }
     int shmid = -1;
     int semid = -1;
     pid_t pid = 0;
-    if (!parse_number(entry.substr(0, first), shmid) || shmid != segment.id ||
-        !parse_number(entry.substr(first + 1, second - first - 1), semid) ||
-        !parse_number(entry.substr(second + 1), pid) || pid <= 0) {
+    int fd = -1;
+    if (fields.size() != 4 || !parse_number(fields[0], shmid) || shmid != segment.id ||
+        !parse_number(fields[1], semid) || !parse_number(fields[2], pid) || pid <= 0 ||
+        !parse_number(fields[3], fd) || fd < 0) {
       continue;
     }
     auto found = find_lock(segment);
-    if (!found.ok() || *found != semid) continue;
-    if (semctl(semid, 0, GETVAL) != 0 || semctl(semid, 0, GETPID) != pid) continue;
-    if (is_self_or_ancestor(pid)) return true;
+    if (!found.ok() || *found != semid || semctl(semid, 0, GETVAL) != 0) continue;
+    if (!is_self_or_ancestor(pid)) continue;
+    struct stat mine {};
+    struct stat holders_end {};
+    const std::string theirs = "/proc/" + std::to_string(pid) + "/fd/" + std::to_string(fd);
+    if (fstat(fd, &mine) != 0 || !S_ISFIFO(mine.st_mode) ||
+        stat(theirs.c_str(), &holders_end) != 0) {
+      continue;
+    }
+    if (mine.st_dev == holders_end.st_dev && mine.st_ino == holders_end.st_ino) return true;
   }
   return false;
 }

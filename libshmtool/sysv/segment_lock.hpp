@@ -67,18 +67,22 @@ Result<HeldLock> take_lock(const SegmentRecord& segment,
                            std::optional<std::chrono::milliseconds> timeout);
 
 /// The environment variable through which `lock` tells the command it runs which locks it holds:
-/// entries "SHMID:SEMID:PID" separated by spaces, PID being the holding shmtool process.
+/// entries "SHMID:SEMID:PID:FD" separated by spaces. PID is the holding shmtool process; FD is
+/// a descriptor it keeps open and its command inherits (the read end of a pipe), which proves
+/// that a process is inside that command: no other process has it.
 inline constexpr const char* kHeldLocksVariable = "SHMTOOL_LOCKS";
 
 /// Returns `holders` (the variable's value, possibly empty) with an entry for `lock`, held by
-/// this process for `segment`, added.
+/// this process for `segment`, with `token_fd` (open here, inherited by the command) as proof.
 std::string add_held_lock(std::string_view holders, const SegmentRecord& segment,
-                          const HeldLock& lock);
+                          const HeldLock& lock, int token_fd);
 
-/// Returns whether `holders` names the lock of `segment` as held by this process or one of its
-/// ancestors, and the kernel agrees: the set at the lock key is that semid, it is held (value
-/// 0), and the last process to take it is that pid. Then a nested `--lock` proceeds without
-/// taking it again (it would wait for itself), as flock(1)'s inherited descriptor does.
+/// Returns whether `holders` names the lock of `segment` as held for this process, and the
+/// kernel agrees: the set at the lock key is that semid and it is held (value 0); the holder
+/// is this process or an ancestor; and this process has descriptor FD open on the very pipe
+/// the holder has open as FD (same device and inode through /proc/PID/fd). Then a nested
+/// `--lock` proceeds without taking it again (it would wait for itself), as flock(1)'s
+/// inherited descriptor does. A stale or forged entry fails one of these.
 bool lock_held_by_ancestor(std::string_view holders, const SegmentRecord& segment);
 
 /// Gives the lock of a segment (if it has one) the segment's new owner, group and mode, after a

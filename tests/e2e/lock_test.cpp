@@ -467,15 +467,56 @@ TEST(LockCommand, AStaleOrForgedHeldLockEntryDoesNotSkipTheLock) {
   ASSERT_TRUE(eventually([&] { return lock_value(segment.id()) == 0; }));
   const std::string semid = std::to_string(lock_semid(segment.id()));
   const std::string holder_pid = std::to_string(holder.process().pid());
-  for (const std::string& forged :
-       std::vector<std::string>{id + ":" + semid + ":" + holder_pid, id + ":" + semid + ":1",
-                                id + ":0:" + holder_pid, "garbage", id + "::", ""}) {
+  // The holder's own entry, as its command has it, is no use outside that command.
+  std::string real_entry;
+  ASSERT_TRUE(eventually([&] {
+    for (const auto& task : std::filesystem::directory_iterator("/proc")) {
+      std::ifstream status(task.path() / "stat");
+      std::string pid, comm, state, parent;
+      if (!(status >> pid >> comm >> state >> parent) || parent != holder_pid) continue;
+      std::ifstream environ(task.path() / "environ");
+      for (std::string variable; std::getline(environ, variable, '\0');) {
+        if (variable.starts_with("SHMTOOL_LOCKS=")) real_entry = variable.substr(14);
+      }
+    }
+    return !real_entry.empty();
+  }));
+  EXPECT_TRUE(real_entry.starts_with(id + ":" + semid + ":" + holder_pid + ":")) << real_entry;
+  for (const std::string& forged : std::vector<std::string>{
+           real_entry, id + ":" + semid + ":" + holder_pid, id + ":" + semid + ":1:0",
+           id + ":0:" + holder_pid + ":3", real_entry + ":9", "garbage", id + ":::", ""}) {
     const RunResult run = run_program({"env", "SHMTOOL_LOCKS=" + forged, shmtool_binary(), "write",
                                        id, "--lock", "--timeout", "0.1", "forged"});
     EXPECT_EQ(run.exit_code, 1) << forged << ": " << run.err;
   }
   EXPECT_EQ(holder.release(), 0);
   EXPECT_EQ(segment_bytes(segment.id()).substr(0, 6), std::string(6, '\0'));
+}
+
+// Any reader may wait for the lock's value to be zero (semop {0, 0}), which makes it the
+// semaphore's last pid: that must not stop a nested --lock from seeing its ancestor's lock.
+TEST(LockCommand, NestingSurvivesAWaitForZeroByAnotherProcess) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  LockGuard lock(segment.id());
+  const std::string id = segment.id_arg();
+  TempFile marker;
+  const std::string ready = marker.path() + ".ready";
+  const std::string go = marker.path() + ".go";
+  Background nested({"lock", id, "--", "sh", "-c",
+                     "touch '" + ready + "'; while [ ! -e '" + go +
+                         "' ]; do sleep 0.02; done; exec \"$0\" write " + id +
+                         " --lock --timeout 5 nested",
+                     shmtool_binary()});
+  ASSERT_TRUE(eventually([&] { return std::filesystem::exists(ready); }));
+  struct sembuf wait_for_zero {};
+  wait_for_zero.sem_flg = IPC_NOWAIT;
+  ASSERT_EQ(semop(lock_semid(segment.id()), &wait_for_zero, 1), 0) << std::strerror(errno);
+  ASSERT_EQ(semctl(lock_semid(segment.id()), 0, GETPID), getpid());
+  std::ofstream(go).put('\n');
+  EXPECT_EQ(nested.exit_code(), 0) << nested.err();
+  std::filesystem::remove(ready);
+  std::filesystem::remove(go);
+  EXPECT_EQ(segment_bytes(segment.id()).substr(0, 7), std::string("nested\0", 7));
 }
 
 TEST(LockCommand, KeyAndIdFormsShareOneLock) {

@@ -387,6 +387,26 @@ TEST_F(WriteInto, ClosedStandardInputIsAFailureAndChangesNothing) {
   EXPECT_EQ(segment_bytes(segment_.id()), before_);
 }
 
+// /dev/stdin names the same closed descriptor: no empty data through the back door.
+TEST_F(WriteInto, ClosedStandardInputNamedAsAFileIsAFailureToo) {
+  for (const char* name : {"/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"}) {
+    RunOptions options;
+    options.close_stdin = true;
+    const RunResult run = write({"--file", name}, options);
+    EXPECT_EQ(run.exit_code, 1) << name << ": " << run.err;
+    EXPECT_NE(run.err.find("bad file descriptor"), std::string::npos) << run.err;
+  }
+  EXPECT_EQ(segment_bytes(segment_.id()), before_);
+  const std::uint32_t key = unique_key();
+  RunOptions options;
+  options.close_stdin = true;
+  const RunResult created =
+      run_shmtool({"write", key_arg(key), "--create", "--file", "/dev/stdin"}, options);
+  SegmentGuard guard = adopt_key(key);
+  EXPECT_EQ(created.exit_code, 1) << created.err;
+  EXPECT_EQ(guard.id(), -1) << "no segment left behind";
+}
+
 TEST(WriteCreate, ClosedStandardInputCreatesNothing) {
   const std::uint32_t key = unique_key();
   RunOptions options;

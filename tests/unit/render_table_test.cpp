@@ -346,6 +346,18 @@ TEST(TableBuilder, ShowsANulInACellEscapedWithoutShiftingTheColumns) {
             "4000          5\n");
 }
 
+TEST(TableBuilder, AlignsNamesByTheColumnsTheyTakeNotTheirBytes) {
+  test::FakeNames names;
+  names.users[1000] = "jos\xc3\xa9";             // 4 columns, 5 bytes
+  names.groups[0] = "\xe6\x97\xa5\xe6\x9c\xac";  // 4 columns, 6 bytes
+  const auto columns = columns_named({"OWNER", "GROUP", "ID"});
+  const auto segments = two_segments();
+  EXPECT_EQ(render_table(segments, columns, names, TableOptions{}),
+            "OWNER GROUP    ID\n"
+            "jos\xc3\xa9  \xe6\x97\xa5\xe6\x9c\xac  32773\n"
+            "4000  \xe6\x97\xa5\xe6\x9c\xac      5\n");
+}
+
 TEST(TableBuilder, EscapesControlCharactersInCellsAndSpacesInRawLines) {
   test::FakeNames names;
   names.users[1000] = "a b\x1b[2J\nx";

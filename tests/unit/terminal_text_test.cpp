@@ -63,6 +63,22 @@ TEST(EscapeForTerminal, TheResultNeverHoldsAControlCharacter) {
   }
 }
 
+TEST(EscapeForTerminal, BidirectionalOverridesAreEscaped) {
+  // U+202E RIGHT-TO-LEFT OVERRIDE would show "txt.exe" as "exe.txt".
+  EXPECT_EQ(escape_for_terminal("a\xe2\x80\xaetxt.exe"), "a\\xe2\\x80\\xaetxt.exe");
+  EXPECT_EQ(escape_for_terminal("\xe2\x81\xa6x"), "\\xe2\\x81\\xa6x");  // U+2066
+  EXPECT_EQ(escape_for_terminal("\xe2\x80\x94"), "\xe2\x80\x94");       // an em dash stays
+}
+
+TEST(DisplayWidth, CountsColumnsNotBytes) {
+  EXPECT_EQ(display_width(""), 0U);
+  EXPECT_EQ(display_width("root"), 4U);
+  EXPECT_EQ(display_width("jos\xc3\xa9"), 4U);               // é: two bytes, one column
+  EXPECT_EQ(display_width("\xe6\x97\xa5\xe6\x9c\xac"), 4U);  // 日本: two wide columns each
+  EXPECT_EQ(display_width("e\xcc\x81"), 1U);                 // e and a combining acute accent
+  EXPECT_EQ(display_width("\\xff"), 4U);                     // an escape is plain ASCII
+}
+
 TEST(Utf8SequenceLength, CountsWellFormedSequencesAndRejectsTheRest) {
   EXPECT_EQ(utf8_sequence_length("a", 0), 1U);
   EXPECT_EQ(utf8_sequence_length("\xc3\xa9", 0), 2U);

@@ -33,14 +33,16 @@ void print_outcome(CreateOutcome& outcome, Context& context);
 // fault per page. A kernel without it (before 5.14) gets the pages of a segment made just now
 // touched one by one (never those of a live one, whose writers the touch could race).
 void populate_segment(const CreateOutcome& outcome, Context& context) {
-  auto attachment =
-      Attachment::attach(outcome.segment.id, outcome.segment.size, Access::read_write);
+  // A segment that exists already is only read (MADV_POPULATE_READ allocates a shared memory
+  // segment's pages too): reporting it needs only read permission, and so does this.
+  const Access access = outcome.created ? Access::read_write : Access::read_only;
+  auto attachment = Attachment::attach(outcome.segment.id, outcome.segment.size, access);
   if (!attachment.ok()) {
     if (outcome.created) (void)remove_segment(context.kernel, outcome.segment.id, Usage::skip);
     throw CommandFailure(std::move(attachment).error());
   }
   const std::span<std::byte> bytes = attachment->bytes();
-  if (attachment->populate(0, bytes.size(), Access::read_write) || !outcome.created) return;
+  if (attachment->populate(0, bytes.size(), access) || !outcome.created) return;
   const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   for (std::size_t at = 0; at < bytes.size(); at += page) {
     // A volatile read-and-write of the same byte faults the page in without changing it.

@@ -110,9 +110,13 @@ int run_lock(const LockOptions& options, Context& context) {
   const SegmentRecord segment = unwrap(lookup_segment(context.kernel, ref, Usage::skip));
   const std::optional<HeldLock> lock = hold_lock(segment, timeout);
   if (lock) {
-    // Tells COMMAND, and the shmtool runs inside it, that this lock is held for them.
+    // Tells COMMAND, and the shmtool runs inside it, that this lock is held for them. The read
+    // end of a pipe, kept open here and inherited by COMMAND, is the proof only they have.
+    int token[2];
+    if (pipe2(token, 0) != 0) throw CommandFailure(errno_error(Op::lock, errno, "pipe"));
+    close(token[1]);
     const char* holders = std::getenv(kHeldLocksVariable);
-    const std::string value = add_held_lock(holders ? holders : "", segment, *lock);
+    const std::string value = add_held_lock(holders ? holders : "", segment, *lock, token[0]);
     if (setenv(kHeldLocksVariable, value.c_str(), 1) != 0) {
       throw CommandFailure(errno_error(Op::lock, errno, kHeldLocksVariable));
     }

@@ -11,6 +11,7 @@
 #include "key_args.hpp"
 #include "nested_lock.hpp"
 #include "progress.hpp"
+#include "standard_fds.hpp"
 #include "sysv/attachment.hpp"
 #include "sysv/segment_lock.hpp"
 #include "sysv/segment_ops.hpp"
@@ -167,6 +168,11 @@ int run_write(WriteOptions& options, Context& context) {
   FdGuard input;
   if (options.file_opt->count() > 0) {
     input.fd = unwrap(open_input_file(options.file));
+    if (is_closed_standard_descriptor(input.fd)) {
+      // /dev/stdin of a closed standard input: as closed as it is.
+      throw CommandFailure(Error{ErrorKind::system, Op::read_input, EBADF, options.file,
+                                 "bad file descriptor (it names a closed standard descriptor)"});
+    }
   } else if (!have_data) {
     input.fd = STDIN_FILENO;
   }
@@ -286,7 +292,7 @@ Runner setup_write(CLI::App& app, bool& json) {
       "NUL inside needs --binary. Data that does not fit between the offset and the end is\n"
       "refused (exit 1) and the segment is left unchanged. --length N takes N bytes and leaves\n"
       "the rest of the input unread: --file /dev/zero --length 4K clears 4 KiB. Prints\n"
-      "nothing on success.");
+      "nothing on success (with --json: where the data went).");
   return [options](Context& context) { return run_write(*options, context); };
 }
 

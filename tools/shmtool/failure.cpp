@@ -108,6 +108,7 @@ std::string create_limit_words(const Error& e) {
 
 std::string system_words(const Error& e) {
   if (e.op == Op::create && e.err != 0) return create_limit_words(e);
+  if (e.op == Op::ftok && (e.err == EACCES || e.err == EPERM)) return permission_words(Op::ftok);
   if (e.op == Op::ftok) return "cannot make a key: " + errno_text(e.err);
   if (e.op == Op::open_input) return "cannot open: " + errno_text(e.err);
   if (e.op == Op::read_input) return "cannot read: " + errno_text(e.err);
@@ -167,9 +168,9 @@ std::string format_failure(std::string_view command, const Error& error) {
 }
 
 std::string rmid_forced_created_words() {
-  return "warning: kernel.shm_rmid_forced is 1, so the kernel removes this segment when "
-         "shmtool exits unless a process has attached it by then (set it to 0 to keep "
-         "unattached segments)";
+  return "warning: kernel.shm_rmid_forced is 1, so the kernel removes this segment as shmtool "
+         "exits, since no process has it attached (create it from the program that uses it, or "
+         "set kernel.shm_rmid_forced to 0)";
 }
 
 std::string rmid_forced_detached_words() {
