@@ -18,12 +18,11 @@ int run_chmod(const PermOptions& options, Context& context) {
 
 }  // namespace
 
-Runner setup_chmod(CLI::App& app, bool& json) {
+Runner setup_chmod(CLI::App& app) {
   auto options = std::make_shared<PermOptions>();
   app.add_option("MODE", options->value, "Octal permission bits, e.g. 640 or 0600 (at most 0777)")
       ->required();
   app.add_option("SEGMENT", options->segments, "Segments to change")->required();
-  add_json_flag(app, json);
   app.footer(kPermFooter);
   return [options](Context& context) { return run_chmod(*options, context); };
 }

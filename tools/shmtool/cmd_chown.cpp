@@ -18,13 +18,12 @@ int run_chown(const PermOptions& options, Context& context) {
 
 }  // namespace
 
-Runner setup_chown(CLI::App& app, bool& json) {
+Runner setup_chown(CLI::App& app) {
   auto options = std::make_shared<PermOptions>();
   app.add_option("OWNER", options->value,
                  "USER, USER:GROUP, :GROUP or USER: (login group); names or numbers")
       ->required();
   app.add_option("SEGMENT", options->segments, "Segments to change")->required();
-  add_json_flag(app, json);
   app.footer(kPermFooter);
   return [options](Context& context) { return run_chown(*options, context); };
 }

@@ -81,7 +81,7 @@ int run_create(const CreateOptions& options, Context& context) {
 }
 
 void print_outcome(CreateOutcome& outcome, Context& context) {
-  if (context.json) {
+  if (context.json()) {
     // The same object stat prints: rss and swap from /proc/sysvipc/shm (best effort).
     (void)fill_usage(context.kernel, std::span(&outcome.segment, 1));
     auto object = segment_json(outcome.segment, context.names);
@@ -95,7 +95,7 @@ void print_outcome(CreateOutcome& outcome, Context& context) {
 
 }  // namespace
 
-Runner setup_create(CLI::App& app, bool& json) {
+Runner setup_create(CLI::App& app) {
   auto options = std::make_shared<CreateOptions>();
   app.add_option("KEY", options->key,
                  "0xKEY, key:N or ftok:PATH[:PROJ]; leave out for a private segment");
@@ -111,7 +111,6 @@ Runner setup_create(CLI::App& app, bool& json) {
   app.add_flag("--noreserve", options->noreserve, "Reserve no swap space (SHM_NORESERVE)");
   app.add_flag("--populate", options->populate,
                "Allocate every page now, so the first write is not slowed by page faults");
-  add_json_flag(app, json);
   app.footer(
       "Prints the new segment's id. When KEY names a live segment already, that segment is\n"
       "reported (\"created\": false with --json) if SIZE fits in it; --exclusive makes that\n"

@@ -76,7 +76,7 @@ int run_list(const ListOptions& options, Context& context) {
   layout.sizes = options.bytes ? SizeStyle::bytes : SizeStyle::human;
   auto write_out = [&context](std::string_view piece) { context.out.write(piece); };
 
-  if (!context.json && !wants_usage && sort_by == nullptr && !options.reverse) {
+  if (!context.json() && !wants_usage && sort_by == nullptr && !options.reverse) {
     // The table in index order needs no record kept: each segment becomes cells as it is read.
     TableBuilder builder(columns, context.names, layout);
     FilteredRows rows(filter, builder);
@@ -96,7 +96,7 @@ int run_list(const ListOptions& options, Context& context) {
     std::reverse(segments.begin(), segments.end());
   }
 
-  if (context.json) {
+  if (context.json()) {
     write_segment_list_json(segments, context.names, write_out);
     return kSuccess;
   }
@@ -106,7 +106,7 @@ int run_list(const ListOptions& options, Context& context) {
 
 }  // namespace
 
-Runner setup_list(CLI::App& app, bool& json) {
+Runner setup_list(CLI::App& app) {
   auto options = std::make_shared<ListOptions>();
   options->columns_opt =
       app.add_option("-o,--output", options->columns,
@@ -120,7 +120,6 @@ Runner setup_list(CLI::App& app, bool& json) {
                "One line a segment, fields split by one space, sizes in bytes, '-' for empty");
   app.add_flag("-b,--bytes", options->bytes, "Print sizes in bytes, not 4K or 1.5M");
   add_filter_options(app, options->filters);
-  add_json_flag(app, json);
   app.footer(column_help());
   return [options](Context& context) { return run_list(*options, context); };
 }

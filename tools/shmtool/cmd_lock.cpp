@@ -126,15 +126,13 @@ int run_lock(const LockOptions& options, Context& context) {
 
 }  // namespace
 
-Runner setup_lock(CLI::App& app, bool& json) {
+Runner setup_lock(CLI::App& app) {
   auto options = std::make_shared<LockOptions>();
   app.add_option("SEGMENT", options->segment, "The segment whose lock to hold")->required();
   app.add_option("COMMAND", options->command, "The command and its arguments, after '--'");
   options->timeout_opt = app.add_option("-t,--timeout", options->timeout,
                                         "Give up after DURATION: 5, 0.5, 500ms, 2m (exit 1)")
                              ->option_text("DURATION");
-  // --json may follow any command; lock prints nothing of its own, so it changes nothing.
-  app.add_flag("--json", json, "Accepted as after any command; lock prints nothing of its own");
   app.footer(
       "Runs COMMAND while holding the segment's cooperative lock and exits with its status\n"
       "(128+N if a signal N ended it; 126/127 if it could not be run). The lock is a System V\n"

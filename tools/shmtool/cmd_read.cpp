@@ -74,7 +74,7 @@ void write_bytes(Context& context, const ReadWindow& window, std::uint64_t offse
 
 int run_read(const ReadOptions& options, Context& context) {
   if (options.binary && options.hex) fail_usage("--binary", "give --binary or --hex, not both");
-  if (options.hex && context.json) {
+  if (options.hex && context.json()) {
     fail_usage("--hex", "a hex dump is text; with --json the data is UTF-8 or base64 already");
   }
   if (options.timeout_opt->count() > 0 && !options.wait && !options.lock) {
@@ -106,7 +106,7 @@ int run_read(const ReadOptions& options, Context& context) {
     // With --lock, the copy to standard output happens while no cooperating writer is copying.
     const std::optional<HeldLock> lock = options.lock ? hold_lock(segment, timeout) : std::nullopt;
     const ReadWindow window = unwrap(open_read_window(segment, request));
-    if (context.json) {
+    if (context.json()) {
       // Streamed in pieces: no copy of the bytes, nor of their JSON, however large the segment.
       write_data_json(segment, request.offset, window.bytes,
                       [&context](std::string_view piece) { context.out.write(piece); });
@@ -133,7 +133,7 @@ int run_read(const ReadOptions& options, Context& context) {
 
 }  // namespace
 
-Runner setup_read(CLI::App& app, bool& json) {
+Runner setup_read(CLI::App& app) {
   auto options = std::make_shared<ReadOptions>();
   app.add_option("SEGMENT", options->segment, "The segment: id, 0xKEY, key:N or ftok:PATH[:PROJ]")
       ->required();
@@ -158,7 +158,6 @@ Runner setup_read(CLI::App& app, bool& json) {
                      "Give up waiting after DURATION: for the key (--wait, exit 3) and for the "
                      "lock (--lock, exit 1)")
           ->option_text("DURATION");
-  add_json_flag(app, json);
   app.footer(
       "Text mode prints the bytes from the offset up to the first NUL (or the end), then a\n"
       "newline: what the classic client prints. --json prints {\"id\", \"key\", \"offset\",\n"

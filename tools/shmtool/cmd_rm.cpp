@@ -80,7 +80,7 @@ int run_rm(const RmOptions& options, Context& context) {
   ItemFailures failures;
   auto removed = nlohmann::ordered_json::array();
   std::set<int> done;
-  const Usage usage = context.json ? Usage::read : Usage::skip;
+  const Usage usage = context.json() ? Usage::read : Usage::skip;
   for (const Target& target : targets) {
     if (!target.id.ok()) {
       failures.add(context, target.label, target.id.error());
@@ -104,7 +104,7 @@ int run_rm(const RmOptions& options, Context& context) {
       continue;
     }
     if (outcome->lock_failure) failures.add(context, target.label, *outcome->lock_failure);
-    if (context.json) {
+    if (context.json()) {
       auto object = segment_json(outcome->segment, context.names);
       object["segment"] = target.label;
       object["marked"] = outcome->marked;
@@ -113,7 +113,7 @@ int run_rm(const RmOptions& options, Context& context) {
       context.out.write(outcome_line(outcome->segment, outcome->marked, options.dry_run) + "\n");
     }
   }
-  if (context.json) {
+  if (context.json()) {
     nlohmann::ordered_json result;
     if (options.dry_run) result["dry_run"] = true;
     result["removed"] = std::move(removed);
@@ -125,14 +125,13 @@ int run_rm(const RmOptions& options, Context& context) {
 
 }  // namespace
 
-Runner setup_rm(CLI::App& app, bool& json) {
+Runner setup_rm(CLI::App& app) {
   auto options = std::make_shared<RmOptions>();
   app.add_option("SEGMENT", options->segments, "Segments to remove: id, 0xKEY, key:N, ftok:PATH");
   app.add_flag("-a,--all", options->all,
                "Remove every segment you may remove that the filters match");
   app.add_flag("--dry-run", options->dry_run, "Say what would be removed; remove nothing");
   add_filter_options(app, options->filters);
-  add_json_flag(app, json);
   app.footer(
       "A segment that processes still have attached is marked for removal and goes when the\n"
       "last one detaches. rm goes on past a failure and exits 1 if any segment failed (3 when\n"

@@ -20,7 +20,7 @@ int run_stat(const StatOptions& options, Context& context) {
   const SegmentRef ref = unwrap(parse_segment_ref(options.segment));
   const SegmentRecord record = unwrap(lookup_segment(context.kernel, ref, Usage::read));
   const LockReport lock = inspect_lock(record);
-  if (context.json) {
+  if (context.json()) {
     auto object = segment_json(record, context.names);
     object["lock"] = lock_json(record.id, lock);
     write_json(context.out, object);
@@ -33,11 +33,10 @@ int run_stat(const StatOptions& options, Context& context) {
 
 }  // namespace
 
-Runner setup_stat(CLI::App& app, bool& json) {
+Runner setup_stat(CLI::App& app) {
   auto options = std::make_shared<StatOptions>();
   app.add_option("SEGMENT", options->segment, "The segment: id, 0xKEY, key:N or ftok:PATH[:PROJ]")
       ->required();
-  add_json_flag(app, json);
   app.footer(
       "Prints every field IPC_STAT and /proc/sysvipc/shm give, one 'field: value' a line,\n"
       "or the segment object with --json (plus \"lock\": its cooperative lock, or null).\n"

@@ -237,7 +237,7 @@ int run_write(WriteOptions& options, Context& context) {
   if (undo) undo->keep();
   warn_if_removed_on_detach(context, segment, created);
 
-  if (context.json) {
+  if (context.json()) {
     nlohmann::ordered_json result;
     result["id"] = segment.id;
     result["key"] = segment.key;
@@ -251,7 +251,7 @@ int run_write(WriteOptions& options, Context& context) {
 
 }  // namespace
 
-Runner setup_write(CLI::App& app, bool& json) {
+Runner setup_write(CLI::App& app) {
   auto options = std::make_shared<WriteOptions>();
   app.add_option("SEGMENT", options->segment, "The segment: id, 0xKEY, key:N or ftok:PATH[:PROJ]")
       ->required();
@@ -285,7 +285,6 @@ Runner setup_write(CLI::App& app, bool& json) {
   options->timeout_opt = app.add_option("-t,--timeout", options->timeout,
                                         "With --lock: give up after DURATION (exit 1)")
                              ->option_text("DURATION");
-  add_json_flag(app, json);
   app.footer(
       "Text mode (the default) drops one trailing newline of file or stdin data and writes a\n"
       "NUL after the data, so a C program reading a string sees exactly the text; data with a\n"

@@ -13,14 +13,22 @@
 
 namespace shmtool::cli {
 
-/// The run of one command: its name, the output format, and the outside world.
+/// The options every command takes, before or after its name (shmtool --json list, shmtool
+/// list --json). main declares them on each command from kGlobalOptions.
+struct GlobalOptions {
+  bool json = false;
+};
+
+/// The run of one command: its name, the global options, and the outside world.
 struct Context {
   std::string_view command;
-  bool json = false;
+  const GlobalOptions& global;
   Output& out;
   ShmKernel& kernel;
   SystemNames& names;
 
+  /// Whether --json was given.
+  bool json() const { return global.json; }
   /// Prints a failure line for one item of a multi-item command on stderr.
   void report(const Error& error) const;
   /// Prints "shmtool: COMMAND: SUBJECT: WORDS" on stderr, after what stdout holds so far.
@@ -30,28 +38,32 @@ struct Context {
 /// Runs a parsed command and returns its exit code; throws CommandFailure to fail.
 using Runner = std::function<int(Context&)>;
 
-/// Declares a subcommand's options on `app` (bound to state the runner keeps) and returns the
-/// runner. `json` is the shared --json flag, which every subcommand also accepts.
-using Setup = Runner (*)(CLI::App& app, bool& json);
+/// Declares a subcommand's own options on `app` (bound to state the runner keeps) and returns
+/// the runner; main adds the global options.
+using Setup = Runner (*)(CLI::App& app);
+
+/// What a command's output is, for the help of --json.
+enum class JsonOutput {
+  yes,  // --json changes what it prints
+  none  // it prints nothing of its own (lock): --json is accepted and changes nothing
+};
 
 struct CommandEntry {
   const char* name;
   const char* summary;
   Setup setup;
+  JsonOutput json_output = JsonOutput::yes;
 };
 
-Runner setup_create(CLI::App& app, bool& json);
-Runner setup_write(CLI::App& app, bool& json);
-Runner setup_read(CLI::App& app, bool& json);
-Runner setup_stat(CLI::App& app, bool& json);
-Runner setup_list(CLI::App& app, bool& json);
-Runner setup_rm(CLI::App& app, bool& json);
-Runner setup_chown(CLI::App& app, bool& json);
-Runner setup_chmod(CLI::App& app, bool& json);
-Runner setup_lock(CLI::App& app, bool& json);
-
-/// Adds the --json flag to a subcommand.
-void add_json_flag(CLI::App& app, bool& json);
+Runner setup_create(CLI::App& app);
+Runner setup_write(CLI::App& app);
+Runner setup_read(CLI::App& app);
+Runner setup_stat(CLI::App& app);
+Runner setup_list(CLI::App& app);
+Runner setup_rm(CLI::App& app);
+Runner setup_chown(CLI::App& app);
+Runner setup_chmod(CLI::App& app);
+Runner setup_lock(CLI::App& app);
 
 /// Writes `value` to the output as one line of JSON.
 void write_json(Output& out, const nlohmann::ordered_json& value);

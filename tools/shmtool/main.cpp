@@ -31,8 +31,29 @@ constexpr std::array<CommandEntry, 9> kCommands{{
     {"rm", "Remove segments", setup_rm},
     {"chown", "Change a segment's owner and/or group", setup_chown},
     {"chmod", "Change a segment's permission bits", setup_chmod},
-    {"lock", "Run a command while holding a segment's cooperative lock", setup_lock},
+    {"lock", "Run a command while holding a segment's cooperative lock", setup_lock,
+     JsonOutput::none},
 }};
+
+// The global options: GlobalOptions' fields, declared on the top level and on every command.
+struct GlobalOption {
+  const char* name;
+  bool takes_value;  // the argv pre-scan skips its value (--ns PID)
+};
+constexpr GlobalOption kGlobalOptions[] = {
+    {"--json", false},
+};
+
+enum class Level { top, command };
+
+void add_global_options(CLI::App& app, GlobalOptions& global, Level level, JsonOutput output) {
+  const char* json_help = level == Level::top ? "Print JSON instead of text (may also follow "
+                                                "the command)"
+                          : output == JsonOutput::yes
+                              ? "Print JSON instead of text"
+                              : "Accepted as after any command; prints nothing of its own";
+  app.add_flag(kGlobalOptions[0].name, global.json, json_help);
+}
 
 constexpr const char* kFooter = R"(SEGMENT is one of:
   1234, id:1234          a shmid
@@ -86,12 +107,17 @@ std::string usage_words(const CLI::ParseError& e) {
   return lower_first(what);
 }
 
-// The command argv names: its first word that is not an option (the top level's options take
-// no values), if that word is a command.
+// The command argv names: its first word that is neither an option nor a global option's
+// value, if that word is a command.
 std::string_view command_named_in(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view word = argv[i];
-    if (word.starts_with('-')) continue;
+    if (word.starts_with('-')) {
+      for (const GlobalOption& option : kGlobalOptions) {
+        if (option.takes_value && word == option.name) ++i;
+      }
+      continue;
+    }
     for (const CommandEntry& entry : kCommands) {
       if (word == entry.name) return word;
     }
@@ -133,8 +159,8 @@ int run(int argc, char** argv) {
   app.set_version_flag("-V,--version", "shmtool " SHMTOOL_VERSION);
   app.require_subcommand(1);
   app.footer(kFooter);
-  bool json = false;
-  app.add_flag("--json", json, "Print JSON instead of text (may also follow the command)");
+  GlobalOptions global;
+  add_global_options(app, global, Level::top, JsonOutput::yes);
 
   // Only the command that will run declares its options: building every command's options
   // on each run is a fixed cost that a shell completion or a loop pays every time. The others
@@ -143,7 +169,9 @@ int run(int argc, char** argv) {
   std::map<const CLI::App*, Runner> runners;
   for (const CommandEntry& entry : kCommands) {
     CLI::App* sub = app.add_subcommand(entry.name, entry.summary);
-    if (chosen == entry.name) runners.emplace(sub, entry.setup(*sub, json));
+    if (chosen != entry.name) continue;
+    runners.emplace(sub, entry.setup(*sub));
+    add_global_options(*sub, global, Level::command, entry.json_output);
   }
 
   try {
@@ -160,7 +188,7 @@ int run(int argc, char** argv) {
 
   const CLI::App* sub = selected(app);
   SystemNames names;
-  Context context{sub->get_name(), json, out, system_kernel(), names};
+  Context context{sub->get_name(), global, out, system_kernel(), names};
   try {
     const auto runner = runners.find(sub);
     if (runner == runners.end()) {
@@ -212,10 +240,6 @@ void Context::report(const Error& error) const {
 
 void Context::warn(const std::string& subject, const std::string& words) const {
   report(Error{ErrorKind::system, Op::parse, 0, subject, words});
-}
-
-void add_json_flag(CLI::App& app, bool& json) {
-  app.add_flag("--json", json, "Print JSON instead of text");
 }
 
 void write_json(Output& out, const nlohmann::ordered_json& value) {

@@ -23,7 +23,7 @@ int change_each(const PermOptions& options, Context& context, const PermChange& 
       failures.add(context, ref.text, record.error());
       continue;
     }
-    if (context.json) {
+    if (context.json()) {
       // The same object stat prints: rss and swap from /proc/sysvipc/shm (best effort).
       (void)fill_usage(context.kernel, std::span(&*record, 1));
       auto object = segment_json(*record, context.names);
@@ -31,7 +31,7 @@ int change_each(const PermOptions& options, Context& context, const PermChange& 
       changed.push_back(std::move(object));
     }
   }
-  if (context.json) {
+  if (context.json()) {
     nlohmann::ordered_json result;
     result["changed"] = std::move(changed);
     result["failed"] = failures.to_json();
