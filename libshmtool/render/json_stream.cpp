@@ -4,8 +4,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "model/segment_ref.hpp"
-#include "util/mode_parse.hpp"
+#include "render/segment_fields.hpp"
 #include "util/text_encoding.hpp"
 
 namespace shmtool {
@@ -16,23 +15,6 @@ void append_number(std::string& out, T value) {
   char buffer[24];
   const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
   out.append(buffer, static_cast<std::size_t>(end - buffer));
-}
-
-template <class T>
-void append_optional(std::string& out, const std::optional<T>& value) {
-  if (value) {
-    append_number(out, *value);
-  } else {
-    out += "null";
-  }
-}
-
-void append_optional_name(std::string& out, const std::optional<std::string>& name) {
-  if (name) {
-    append_json_string(out, *name);
-  } else {
-    out += "null";
-  }
 }
 
 // Appends valid UTF-8 as nlohmann/json escapes it with ensure_ascii off: quotes, backslashes
@@ -93,52 +75,28 @@ void append_json_string(std::string& out, std::string_view text) {
 }
 
 void append_segment_json(std::string& out, const SegmentRecord& s, NameResolver& names) {
-  out += "{\"id\":";
-  append_number(out, s.id);
-  out += ",\"key\":";
-  append_number(out, s.key);
-  out += ",\"key_hex\":\"";
-  out += format_key_hex(s.key);
-  out += "\",\"size\":";
-  append_number(out, s.size);
-  out += ",\"mode\":";
-  append_number(out, s.mode);
-  out += ",\"perms\":\"";
-  out += format_perms(s.mode);
-  out += "\",\"uid\":";
-  append_number(out, s.uid);
-  out += ",\"user\":";
-  append_optional_name(out, names.user_name(s.uid));
-  out += ",\"gid\":";
-  append_number(out, s.gid);
-  out += ",\"group\":";
-  append_optional_name(out, names.group_name(s.gid));
-  out += ",\"cuid\":";
-  append_number(out, s.cuid);
-  out += ",\"cuser\":";
-  append_optional_name(out, names.user_name(s.cuid));
-  out += ",\"cgid\":";
-  append_number(out, s.cgid);
-  out += ",\"cgroup\":";
-  append_optional_name(out, names.group_name(s.cgid));
-  out += ",\"cpid\":";
-  append_number(out, s.cpid);
-  out += ",\"lpid\":";
-  append_number(out, s.lpid);
-  out += ",\"nattch\":";
-  append_number(out, s.nattch);
-  out += ",\"atime\":";
-  append_optional(out, s.atime);
-  out += ",\"dtime\":";
-  append_optional(out, s.dtime);
-  out += ",\"ctime\":";
-  append_optional(out, s.ctime);
-  out += s.dest ? ",\"dest\":true" : ",\"dest\":false";
-  out += s.locked ? ",\"locked\":true" : ",\"locked\":false";
-  out += ",\"rss\":";
-  append_optional(out, s.rss);
-  out += ",\"swap\":";
-  append_optional(out, s.swap);
+  char separator = '{';
+  for (const JsonField& field : segment_json_fields()) {
+    out += separator;
+    separator = ',';
+    out += '"';
+    out += field.key;  // keys are plain ASCII: nothing to escape
+    out += "\":";
+    std::visit(
+        [&out](const auto& value) {
+          using T = std::decay_t<decltype(value)>;
+          if constexpr (std::is_same_v<T, std::nullptr_t>) {
+            out += "null";
+          } else if constexpr (std::is_same_v<T, bool>) {
+            out += value ? "true" : "false";
+          } else if constexpr (std::is_same_v<T, std::string>) {
+            append_json_string(out, value);
+          } else {
+            append_number(out, value);
+          }
+        },
+        field.value(s, names));
+  }
   out += '}';
 }
 

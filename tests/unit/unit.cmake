@@ -21,6 +21,7 @@ shmtool_unit_test(result_test result_test.cpp)
 
 shmtool_unit_test(segment_table_test segment_table_test.cpp)
 target_link_libraries(segment_table_test PRIVATE shmtool_test_support)
+shmtool_unit_test(segment_fields_test segment_fields_test.cpp)
 shmtool_unit_test(segment_ops_test segment_ops_test.cpp)
 target_link_libraries(segment_ops_test PRIVATE shmtool_test_support)
 shmtool_unit_test(read_data_test read_data_test.cpp)
