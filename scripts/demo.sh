@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The classic System V server/client flow, done with shmtool:
 # a server process creates a segment keyed by ftok(FILE, 'A') and writes a message; a separate
-# client process attaches, reads and prints it; then stat, list (table and JSON) and rm.
+# client process attaches, reads and prints it; then stat, list (table and JSON) and rm; then,
+# given the folder of the built manual pages, the start of one of them.
+#   demo.sh PATH/TO/shmtool [MAN_DIR]     (make demo: build-release/tools/shmtool/shmtool build-release/man)
 set -euo pipefail
-shmtool=${1:?usage: demo.sh PATH/TO/shmtool}
+shmtool=${1:?usage: demo.sh PATH/TO/shmtool [MAN_DIR]}
 shmtool=$(realpath "$shmtool")
+man_dir=${2:-}
 
 keyfile=$(mktemp /tmp/shmtool-demo.XXXXXX)
 segment="ftok:$keyfile"
@@ -46,9 +49,26 @@ echo
 echo "== clean up"
 show rm "$segment"
 echo
-echo "demo: done; the segment is gone:"
+echo "the segment is gone:"
 if "$shmtool" stat "$segment" 2>&1; then
   echo "demo: the segment is still there" >&2
   exit 1
 fi
+
+if [ -n "$man_dir" ]; then
+  page=$man_dir/shmtool-read.1
+  echo
+  echo "== the manual: man shmtool, and a page per command; here the start of the client's"
+  printf '\n$ man -l %s\n' "$page"
+  if command -v man >/dev/null 2>&1; then
+    text=$(MANWIDTH=80 man -l "$page")
+    printf '%s\n' "$text" | sed -n '1,/^DESCRIPTION/p'
+    echo "       ..."
+  else
+    echo "(man is not installed: apt-get install man-db)"
+  fi
+  echo "(installed from the package: man shmtool-read)"
+fi
+echo
+echo "demo: done"
 exit 0
