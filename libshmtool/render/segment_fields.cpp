@@ -17,14 +17,11 @@ JsonValue unsigned_value(std::uint64_t value) {
   return value;
 }
 
-JsonValue optional_time(const std::optional<std::int64_t>& epoch) {
-  if (!epoch) return nullptr;
-  return *epoch;
-}
-
-JsonValue optional_bytes(const std::optional<std::uint64_t>& bytes) {
-  if (!bytes) return nullptr;
-  return *bytes;
+// A time or a byte count the kernel may not give: null then.
+template <class T>
+JsonValue optional_number(const std::optional<T>& value) {
+  if (!value) return nullptr;
+  return *value;
 }
 
 JsonValue optional_name(std::optional<std::string> name) {
@@ -53,13 +50,13 @@ constexpr std::array<JsonField, 24> kFields{{
     {"cpid", [](S s, N) { return signed_value(s.cpid); }},
     {"lpid", [](S s, N) { return signed_value(s.lpid); }},
     {"nattch", [](S s, N) { return unsigned_value(s.nattch); }},
-    {"atime", [](S s, N) { return optional_time(s.atime); }},
-    {"dtime", [](S s, N) { return optional_time(s.dtime); }},
-    {"ctime", [](S s, N) { return optional_time(s.ctime); }},
+    {"atime", [](S s, N) { return optional_number(s.atime); }},
+    {"dtime", [](S s, N) { return optional_number(s.dtime); }},
+    {"ctime", [](S s, N) { return optional_number(s.ctime); }},
     {"dest", [](S s, N) { return JsonValue(s.dest); }},
     {"locked", [](S s, N) { return JsonValue(s.locked); }},
-    {"rss", [](S s, N) { return optional_bytes(s.rss); }},
-    {"swap", [](S s, N) { return optional_bytes(s.swap); }},
+    {"rss", [](S s, N) { return optional_number(s.rss); }},
+    {"swap", [](S s, N) { return optional_number(s.swap); }},
 }};
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "util/terminal_text.hpp"
 
+#include "util/text_encoding.hpp"
+
 #include <algorithm>
 #include <cstdint>
 
@@ -8,10 +10,6 @@ namespace {
 
 std::uint8_t byte_at(std::string_view text, std::size_t at) {
   return static_cast<std::uint8_t>(text[at]);
-}
-
-bool continuation(std::string_view text, std::size_t at) {
-  return at < text.size() && (byte_at(text, at) & 0xC0) == 0x80;
 }
 
 // A C1 control (U+0080..U+009F) is C2 80..C2 9F in UTF-8; terminals may act on it as on ESC [.
@@ -77,29 +75,6 @@ void append_escaped_byte(std::string& out, std::uint8_t c) {
 }
 
 }  // namespace
-
-std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
-  const std::uint8_t c = byte_at(text, at);
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return continuation(text, at + 1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (!continuation(text, at + 1) || !continuation(text, at + 2)) return 0;
-    const std::uint8_t c1 = byte_at(text, at + 1);
-    if (c == 0xE0 && c1 < 0xA0) return 0;  // overlong
-    if (c == 0xED && c1 > 0x9F) return 0;  // surrogate
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (!continuation(text, at + 1) || !continuation(text, at + 2) || !continuation(text, at + 3)) {
-      return 0;
-    }
-    const std::uint8_t c1 = byte_at(text, at + 1);
-    if (c == 0xF0 && c1 < 0x90) return 0;  // overlong
-    if (c == 0xF4 && c1 > 0x8F) return 0;  // past U+10FFFF
-    return 4;
-  }
-  return 0;
-}
 
 bool needs_terminal_escape(std::string_view text, EscapeSpaces spaces) {
   for (std::size_t i = 0; i < text.size();) {

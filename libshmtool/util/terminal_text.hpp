@@ -15,10 +15,6 @@ enum class EscapeSpaces {
   yes,  // --raw lines, whose fields are split by spaces: a space is \x20
 };
 
-/// Returns the length of the well-formed UTF-8 sequence at `text[at]` (1 for ASCII), or 0 when
-/// the bytes there are not one.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
-
 /// Returns whether `text` needs escape_for_terminal to change it.
 bool needs_terminal_escape(std::string_view text, EscapeSpaces spaces = EscapeSpaces::no);
 

@@ -1,36 +1,55 @@
 #include "util/text_encoding.hpp"
 
 #include <cstdint>
+#include <string_view>
 
 namespace shmtool {
 
-bool is_valid_utf8(std::span<const std::byte> bytes) {
-  std::size_t i = 0;
-  const std::size_t n = bytes.size();
-  auto at = [&](std::size_t k) { return static_cast<std::uint8_t>(bytes[k]); };
-  auto continuation = [&](std::size_t k) { return k < n && (at(k) & 0xC0) == 0x80; };
-  while (i < n) {
-    const std::uint8_t c = at(i);
-    if (c < 0x80) {
-      ++i;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      if (!continuation(i + 1)) return false;
-      i += 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      if (!continuation(i + 1) || !continuation(i + 2)) return false;
-      const std::uint8_t c1 = at(i + 1);
-      if (c == 0xE0 && c1 < 0xA0) return false;  // overlong
-      if (c == 0xED && c1 > 0x9F) return false;  // surrogate
-      i += 3;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      if (!continuation(i + 1) || !continuation(i + 2) || !continuation(i + 3)) return false;
-      const std::uint8_t c1 = at(i + 1);
-      if (c == 0xF0 && c1 < 0x90) return false;  // overlong
-      if (c == 0xF4 && c1 > 0x8F) return false;  // past U+10FFFF
-      i += 4;
-    } else {
-      return false;
+namespace {
+
+std::uint8_t byte_at(std::string_view text, std::size_t at) {
+  return static_cast<std::uint8_t>(text[at]);
+}
+
+bool continuation(std::string_view text, std::size_t at) {
+  return at < text.size() && (byte_at(text, at) & 0xC0) == 0x80;
+}
+
+}  // namespace
+
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
+  const std::uint8_t c = byte_at(text, at);
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return continuation(text, at + 1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!continuation(text, at + 1) || !continuation(text, at + 2)) return 0;
+    const std::uint8_t c1 = byte_at(text, at + 1);
+    if (c == 0xE0 && c1 < 0xA0) return 0;  // overlong
+    if (c == 0xED && c1 > 0x9F) return 0;  // surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!continuation(text, at + 1) || !continuation(text, at + 2) || !continuation(text, at + 3)) {
+      return 0;
     }
+    const std::uint8_t c1 = byte_at(text, at + 1);
+    if (c == 0xF0 && c1 < 0x90) return 0;  // overlong
+    if (c == 0xF4 && c1 > 0x8F) return 0;  // past U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+bool is_valid_utf8(std::span<const std::byte> bytes) {
+  const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  for (std::size_t i = 0; i < text.size();) {
+    if (byte_at(text, i) < 0x80) {  // most text: no call per byte
+      ++i;
+      continue;
+    }
+    const std::size_t length = utf8_sequence_length(text, i);
+    if (length == 0) return false;
+    i += length;
   }
   return true;
 }

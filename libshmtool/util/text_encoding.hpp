@@ -4,8 +4,13 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace shmtool {
+
+/// Returns the length of the well-formed UTF-8 sequence at `text[at]` (1 for ASCII), or 0 when
+/// the bytes there are not one (overlong, surrogate, past U+10FFFF, cut short).
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at);
 
 /// Returns whether `bytes` is well-formed UTF-8 (no overlongs, surrogates or values past
 /// U+10FFFF).

@@ -172,19 +172,14 @@ Result<PreparedData> prepare_literal(std::string data, Encoding encoding) {
   return prepared;
 }
 
-// A pipe, terminal, socket, or a file whose size the kernel does not report truly: read into
-// memory, but never much more than can fit. room + 1 bytes read prove that more than room would
-// be stored in either mode (text drops at most one newline and adds a NUL), and "more than
-// room" is all that is known then: the stream may end right there.
-Result<std::string> read_stream(int fd, const std::string& subject, Encoding encoding,
-                                std::uint64_t room) {
-  const std::uint64_t cap = room > UINT64_MAX - 1 ? UINT64_MAX : room + 1;
+// Reads `fd` until its end or until `limit` bytes are in, whichever comes first; the rest of
+// the input stays unread.
+Result<std::string> read_up_to(int fd, const std::string& subject, std::uint64_t limit) {
   std::string bytes;
   char buffer[65536];
-  for (;;) {
-    const std::size_t want = static_cast<std::size_t>(
-        std::min<std::uint64_t>(sizeof buffer, cap - std::min<std::uint64_t>(cap, bytes.size())));
-    if (want == 0) return too_large_stream(subject, bytes.size() - 1);
+  while (bytes.size() < limit) {
+    const auto want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(sizeof buffer, limit - bytes.size()));
     const ssize_t n = read(fd, buffer, want);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EBADF) return unreadable_descriptor(subject);
@@ -192,6 +187,27 @@ Result<std::string> read_stream(int fd, const std::string& subject, Encoding enc
     if (n == 0) break;
     bytes.append(buffer, static_cast<std::size_t>(n));
   }
+  return bytes;
+}
+
+// Where a regular file's descriptor stands, for inputs whose size the kernel reports truly;
+// -1 for pipes, terminals, sockets and files of /proc and the like, which are read as streams.
+off_t regular_file_position(int fd, const struct stat& info, bool have_stat) {
+  return have_stat && S_ISREG(info.st_mode) && !on_pseudo_filesystem(fd) ? lseek(fd, 0, SEEK_CUR)
+                                                                         : -1;
+}
+
+// A pipe, terminal, socket, or a file whose size the kernel does not report truly: read into
+// memory, but never much more than can fit. room + 1 bytes read prove that more than room would
+// be stored in either mode (text drops at most one newline and adds a NUL), and "more than
+// room" is all that is known then: the stream may end right there.
+Result<std::string> read_stream(int fd, const std::string& subject, Encoding encoding,
+                                std::uint64_t room) {
+  const std::uint64_t cap = room > UINT64_MAX - 1 ? UINT64_MAX : room + 1;
+  auto stream = read_up_to(fd, subject, cap);
+  if (!stream.ok()) return stream.error();
+  std::string bytes = std::move(*stream);
+  if (bytes.size() == cap) return too_large_stream(subject, bytes.size() - 1);
   if (encoding == Encoding::text) {
     if (auto at = bytes.find('\0'); at != std::string::npos) return nul_inside(subject, at);
     if (drop_newline(bytes)) bytes.pop_back();
@@ -216,8 +232,7 @@ Result<PreparedData> prepare_fd(int fd, std::string subject, Encoding encoding,
   if (!open_for_reading(fd)) return unreadable_descriptor(subject);
   struct stat info {};
   const bool have_stat = fstat(fd, &info) == 0;
-  const off_t position =
-      have_stat && S_ISREG(info.st_mode) && !on_pseudo_filesystem(fd) ? lseek(fd, 0, SEEK_CUR) : -1;
+  const off_t position = regular_file_position(fd, info, have_stat);
   if (position >= 0 && info.st_size > position) {
     const auto length = static_cast<std::uint64_t>(info.st_size - position);
     if (encoding == Encoding::binary) {
@@ -252,29 +267,18 @@ Result<PreparedData> prepare_fd_exact(int fd, const std::string& subject, std::u
   if (!open_for_reading(fd)) return unreadable_descriptor(subject);
   struct stat info {};
   const bool have_stat = fstat(fd, &info) == 0;
-  const off_t position =
-      have_stat && S_ISREG(info.st_mode) && !on_pseudo_filesystem(fd) ? lseek(fd, 0, SEEK_CUR) : -1;
+  const off_t position = regular_file_position(fd, info, have_stat);
   if (position >= 0) {
     const auto have = static_cast<std::uint64_t>(std::max<off_t>(info.st_size - position, 0));
     if (have < length) return ends_early(subject, have, length);
     prepared.state_->source = DirectFile{fd, length, subject};
     return prepared;
   }
-  // Read exactly `length` bytes, no more: the rest of a pipe or device is left unread.
-  std::string bytes;
-  bytes.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(length, 1 << 20)));
-  char buffer[65536];
-  while (bytes.size() < length) {
-    const auto want =
-        static_cast<std::size_t>(std::min<std::uint64_t>(sizeof buffer, length - bytes.size()));
-    const ssize_t n = read(fd, buffer, want);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EBADF) return unreadable_descriptor(subject);
-    if (n < 0) return errno_error(Op::read_input, errno, subject);
-    if (n == 0) return ends_early(subject, bytes.size(), length);
-    bytes.append(buffer, static_cast<std::size_t>(n));
-  }
-  prepared.state_->source = InMemory{std::move(bytes)};
+  // Exactly `length` bytes, no more: the rest of a pipe or device is left unread.
+  auto bytes = read_up_to(fd, subject, length);
+  if (!bytes.ok()) return bytes.error();
+  if (bytes->size() < length) return ends_early(subject, bytes->size(), length);
+  prepared.state_->source = InMemory{std::move(*bytes)};
   return prepared;
 }
 

@@ -79,14 +79,5 @@ TEST(DisplayWidth, CountsColumnsNotBytes) {
   EXPECT_EQ(display_width("\\xff"), 4U);                     // an escape is plain ASCII
 }
 
-TEST(Utf8SequenceLength, CountsWellFormedSequencesAndRejectsTheRest) {
-  EXPECT_EQ(utf8_sequence_length("a", 0), 1U);
-  EXPECT_EQ(utf8_sequence_length("\xc3\xa9", 0), 2U);
-  EXPECT_EQ(utf8_sequence_length("\xe6\x97\xa5", 0), 3U);
-  EXPECT_EQ(utf8_sequence_length("\xf0\x9f\x98\x80", 0), 4U);
-  EXPECT_EQ(utf8_sequence_length("\xf4\x90\x80\x80", 0), 0U);
-  EXPECT_EQ(utf8_sequence_length("\x80", 0), 0U);
-}
-
 }  // namespace
 }  // namespace shmtool

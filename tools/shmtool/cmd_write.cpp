@@ -28,8 +28,7 @@ struct WriteOptions {
   std::string data;
   std::string file;
   std::string offset = "0";
-  std::string length_text;
-  std::optional<std::uint64_t> length;  // --length: exactly this many bytes of the data
+  std::string length;
   bool binary = false;
   bool create = false;
   bool lock = false;
@@ -77,17 +76,27 @@ std::string bytes_word(std::uint64_t n) {
                     "the end (segment size " + std::to_string(s.size) + ")", "nothing was written");
 }
 
+// Where the data comes from and what of it is taken.
+struct Input {
+  int fd = -1;  // -1: DATA
+  Encoding encoding = Encoding::text;
+  std::optional<std::uint64_t> exact_length;  // --length
+};
+
 // Reads the data in, with room for `room` stored bytes; rewords a stream that overflows.
-PreparedData prepare(const WriteOptions& options, int fd, Encoding encoding, std::uint64_t room,
+PreparedData prepare(const WriteOptions& options, const Input& input, std::uint64_t room,
                      const SegmentRecord* segment, std::uint64_t offset) {
+  const int fd = input.fd;
+  const Encoding encoding = input.encoding;
   const std::string source = options.file_opt->count() > 0 ? options.file : "standard input";
-  if (options.length) {
+  if (input.exact_length) {
+    const std::uint64_t length = *input.exact_length;
     // Known before reading: /dev/zero is never read for a segment it could not fit.
-    if (*options.length > room && segment != nullptr) {
-      fail_does_not_fit(*segment, offset, bytes_word(*options.length), Encoding::binary);
+    if (length > room && segment != nullptr) {
+      fail_does_not_fit(*segment, offset, bytes_word(length), Encoding::binary);
     }
-    return unwrap(fd < 0 ? prepare_literal_exact(options.data, *options.length)
-                         : prepare_fd_exact(fd, source, *options.length));
+    return unwrap(fd < 0 ? prepare_literal_exact(options.data, length)
+                         : prepare_fd_exact(fd, source, length));
   }
   Result<PreparedData> prepared =
       fd < 0 ? prepare_literal(options.data, encoding) : prepare_fd(fd, source, encoding, room);
@@ -133,7 +142,7 @@ void copy_into(int id, std::uint64_t size, std::uint64_t offset, PreparedData& d
   bar.finish();
 }
 
-int run_write(WriteOptions& options, Context& context) {
+int run_write(const WriteOptions& options, Context& context) {
   const bool have_data = options.data_opt->count() > 0 && options.data != "-";
   if (have_data && options.file_opt->count() > 0) {
     fail_usage("DATA", "give DATA or --file, not both");
@@ -153,11 +162,13 @@ int run_write(WriteOptions& options, Context& context) {
     lock_timeout = unwrap(parse_duration(options.timeout, "--timeout", kLongestTimeout));
   }
   const std::uint64_t offset = unwrap(parse_byte_count(options.offset, "--offset"));
+  Input input;
   if (options.length_opt->count() > 0) {
-    options.length = unwrap(parse_byte_count(options.length_text, "--length"));
+    input.exact_length = unwrap(parse_byte_count(options.length, "--length"));
   }
   // --length copies bytes exactly, as --binary does.
-  const Encoding encoding = options.binary || options.length ? Encoding::binary : Encoding::text;
+  input.encoding = options.binary || input.exact_length ? Encoding::binary : Encoding::text;
+  const Encoding encoding = input.encoding;
   std::optional<std::uint64_t> create_size;
   unsigned create_mode = 0600;
   if (options.create) {
@@ -165,9 +176,10 @@ int run_write(WriteOptions& options, Context& context) {
     create_mode = unwrap(parse_mode(options.mode, "--mode"));
   }
 
-  FdGuard input;
+  FdGuard file;
   if (options.file_opt->count() > 0) {
-    input.fd = unwrap(open_input_file(options.file));
+    file.fd = unwrap(open_input_file(options.file));
+    input.fd = file.fd;
     if (is_closed_standard_descriptor(input.fd)) {
       // /dev/stdin of a closed standard input: as closed as it is.
       throw CommandFailure(Error{ErrorKind::system, Op::read_input, EBADF, options.file,
@@ -190,7 +202,7 @@ int run_write(WriteOptions& options, Context& context) {
     }
   } else if (options.create && existing.error().kind == ErrorKind::not_found &&
              existing.error().op == Op::resolve) {
-    data = prepare(options, input.fd, encoding, UINT64_MAX, nullptr, offset);
+    data = prepare(options, input, UINT64_MAX, nullptr, offset);
     CreateRequest request;
     request.key = key_as_argument(ref);
     request.size = create_size.value_or(offset + data->stored_size());
@@ -222,7 +234,7 @@ int run_write(WriteOptions& options, Context& context) {
                                      std::to_string(segment.size) + ")");
   }
   const std::uint64_t room = segment.size - offset;
-  if (!data) data = prepare(options, input.fd, encoding, room, &segment, offset);
+  if (!data) data = prepare(options, input, room, &segment, offset);
   if (data->stored_size() > room) {
     fail_does_not_fit(segment, offset, bytes_word(data->stored_size()), encoding);
   }
@@ -263,7 +275,7 @@ Runner setup_write(CLI::App& app) {
       ->option_text("N")
       ->default_str("0");
   options->length_opt =
-      app.add_option("-l,--length", options->length_text,
+      app.add_option("-l,--length", options->length,
                      "Write exactly N bytes of the data, as --binary does (exit 1 if it is "
                      "shorter)")
           ->option_text("N");
