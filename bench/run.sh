@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # bench/run.sh BUILD_DIR [--smoke]
 #
-# Side-by-side benchmark of shmtool against ipcs/lsipc/dd and against the floor programs of
+# Side-by-side benchmark of shmtool against ipcs/lsipc/ls/dd and against the floor programs of
 # bench/ (the least work a lister, writer or reader must do). Needs root: it re-executes itself
-# in a private IPC namespace (unshare --ipc) and raises kernel.shmmni there, so it never sees or
-# touches the host's segments; everything it creates goes away at the end, also on failure.
+# in a private IPC and mount namespace (unshare --ipc --mount), raises kernel.shmmni there and
+# mounts its own tmpfs on /dev/shm, so it never sees or touches the host's segments or POSIX
+# objects; everything it creates goes away at the end, also on failure.
 #
 # Full mode (make bench) measures with hyperfine, prints medians, ratios and PASS/MISS against
 # the targets, writes bench/RESULTS.md and replaces the text between <!-- bench:start --> and
@@ -42,35 +43,44 @@ fi
 build_dir=$(cd -- "$1" && pwd -P)
 
 if [[ $(id -u) -ne 0 ]]; then
-  echo "bench: needs root (it runs in a private IPC namespace made with unshare --ipc); skipped" >&2
+  echo "bench: needs root (it runs in private namespaces made with unshare --ipc --mount); skipped" >&2
   exit 77
 fi
 
 shmtool=$build_dir/tools/shmtool/shmtool
 floor_list=$build_dir/bench/bench_floor_list
+floor_posix_list=$build_dir/bench/bench_floor_posix_list
 floor_write=$build_dir/bench/bench_floor_write
 floor_read=$build_dir/bench/bench_floor_read
 make_segments=$build_dir/bench/bench_make_segments
-for program in "$shmtool" "$floor_list" "$floor_write" "$floor_read" "$make_segments"; do
+for program in "$shmtool" "$floor_list" "$floor_posix_list" "$floor_write" "$floor_read" "$make_segments"; do
   [[ -x $program ]] || die "$program is missing: build it first (cmake --build $build_dir)"
 done
-for tool in hyperfine python3 lsipc ipcs unshare dd awk cmp head sync; do
+for tool in hyperfine python3 lsipc ipcs ls unshare mount stat dd awk cmp head sync; do
   command -v "$tool" >/dev/null || die "$tool is missing (scripts/install-deps.sh hyperfine time)"
 done
 [[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is missing (scripts/install-deps.sh time)"
 
-# Re-execute inside a private IPC namespace; the marker is the host namespace, so the inner run
-# can check that it really is somewhere else.
+# Re-execute inside a private IPC and mount namespace (mounts made there never propagate back);
+# the markers are the host's namespaces and the device of its /dev/shm, so the inner run can
+# check that it really is somewhere else.
 own_ipc_ns=$(readlink "/proc/$$/ns/ipc")
+own_mnt_ns=$(readlink "/proc/$$/ns/mnt")
 if [[ -z ${SHMTOOL_BENCH_HOST_IPC_NS:-} ]]; then
   export SHMTOOL_BENCH_HOST_IPC_NS=$own_ipc_ns
+  export SHMTOOL_BENCH_HOST_MNT_NS=$own_mnt_ns
+  SHMTOOL_BENCH_HOST_SHM_DEV=$(stat -c %d /dev/shm 2>/dev/null || echo none)
+  export SHMTOOL_BENCH_HOST_SHM_DEV
   args=("$build_dir")
   [[ $mode == smoke ]] && args+=(--smoke)
-  exec unshare --ipc -- bash "$script" "${args[@]}"
+  exec unshare --ipc --mount --propagation private -- bash "$script" "${args[@]}"
 fi
 [[ $own_ipc_ns != "$SHMTOOL_BENCH_HOST_IPC_NS" ]] ||
   die "still in the host's IPC namespace ($own_ipc_ns) after unshare --ipc"
-unset SHMTOOL_BENCH_HOST_IPC_NS
+[[ $own_mnt_ns != "${SHMTOOL_BENCH_HOST_MNT_NS:-}" ]] ||
+  die "still in the host's mount namespace ($own_mnt_ns) after unshare --mount"
+host_shm_dev=${SHMTOOL_BENCH_HOST_SHM_DEV:-none}
+unset SHMTOOL_BENCH_HOST_IPC_NS SHMTOOL_BENCH_HOST_MNT_NS SHMTOOL_BENCH_HOST_SHM_DEV
 
 # Scale. The list sizes grow one population (bench_make_segments only adds the missing keys).
 # IPCMNI (32768) is the most kernel.shmmni accepts without the ipcmni_extend boot option.
@@ -82,6 +92,8 @@ if [[ $mode == full ]]; then
   transfer_sizes=($((256 << 20)) $((1 << 30)))
   hyperfine_runs=(--warmup 2 --min-runs 10)
   rss_runs=3
+  posix_counts=(1000 10000)
+  posix_reference_count=10000 # the POSIX targets are set at this population
 else
   list_counts=(200)
   reference_count=200
@@ -89,6 +101,8 @@ else
   transfer_sizes=($((4 << 20)) $((8 << 20)))
   hyperfine_runs=(--runs 3 --warmup 1)
   rss_runs=1
+  posix_counts=(50)
+  posix_reference_count=50
 fi
 largest_transfer=${transfer_sizes[-1]}
 
@@ -96,11 +110,22 @@ echo "$shmmni" >/proc/sys/kernel/shmmni
 [[ $(</proc/sys/kernel/shmmni) -eq $shmmni ]] || die "could not raise kernel.shmmni to $shmmni"
 [[ $(wc -l </proc/sysvipc/shm) -eq 1 ]] || die "the private IPC namespace is not empty"
 
-# The segment, the file and the /dev/shm copy of the largest transfer live at the same time.
+# The segment, the file and the /dev/shm copy of the largest transfer live at the same time;
+# the POSIX objects (at most a page each) come later, after the copy is gone.
 needed_kib=$((3 * largest_transfer / 1024 + 512 * 1024))
 available_kib=$(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo)
 ((available_kib >= needed_kib)) ||
   die "needs about $((needed_kib / 1024)) MiB of free memory, $((available_kib / 1024)) MiB available"
+
+# A tmpfs of our own on /dev/shm, seen only in this mount namespace: the dd copy of the
+# transfers and the POSIX objects live there and vanish with the namespace. Its size limit
+# holds the largest transfer plus the POSIX objects (a page each) with room to spare.
+shm_size_mib=$(((largest_transfer >> 20) + 256))
+mount -t tmpfs -o "mode=1777,size=${shm_size_mib}m" shmtool-bench /dev/shm ||
+  die "could not mount a private tmpfs on /dev/shm"
+[[ $(stat -f -c %T /dev/shm) == tmpfs ]] || die "/dev/shm is not the private tmpfs"
+[[ $(stat -c %d /dev/shm) != "$host_shm_dev" ]] || die "/dev/shm is still the host's"
+[[ -z $(find /dev/shm -mindepth 1 -print -quit) ]] || die "the private /dev/shm is not empty"
 
 work=$(mktemp -d /tmp/shmtool-bench.XXXXXX)
 dev_shm_file=""
@@ -109,7 +134,8 @@ cleanup() {
   trap - EXIT INT TERM
   rm -rf -- "$work"
   if [[ -n $dev_shm_file ]]; then rm -f -- "$dev_shm_file"; fi
-  # Segments die with this namespace when the last process in it exits.
+  # Segments, and the private /dev/shm with its POSIX objects, die with these namespaces when
+  # the last process in them exits.
   if [[ $status -ne 0 ]]; then echo "bench: failed (exit $status); cleaned up" >&2; fi
   exit "$status"
 }
@@ -165,7 +191,8 @@ json_segment_count() {
 }
 
 start_seconds=$SECONDS
-echo "bench: $mode run in a private IPC namespace, kernel.shmmni=$shmmni, work dir $work"
+echo "bench: $mode run in a private IPC and mount namespace, kernel.shmmni=$shmmni," \
+  "a ${shm_size_mib} MiB tmpfs of its own on /dev/shm, work dir $work"
 "$shmtool" --version
 
 # --- write and read: warm segments, a file in the page cache, bytes checked once -------------
@@ -206,6 +233,8 @@ for bytes in "${transfer_sizes[@]}"; do
 done
 rm -f -- "$work"/data-*
 [[ $(wc -l </proc/sysvipc/shm) -eq 1 ]] || die "a transfer segment was left behind"
+rm -f -- "$dev_shm_file" # /dev/shm holds only the POSIX objects of the list below
+dev_shm_file=""
 
 # --- list, stat, memory: one growing population of keyed 4 KiB segments ----------------------
 base_key=$((0x5e000000))
@@ -262,9 +291,43 @@ for count in "${list_counts[@]}"; do
   fi
 done
 
+# --- POSIX list: one growing population of small objects in the private /dev/shm ------------
+# Created by the shell (no process per object): obj00000.. with 0 to 60 bytes each, so sizes
+# vary and most occupy one page. Only the missing names are made, so a population grows.
+posix_fill=$(printf '%060d' 0)
+posix_made=0
+make_posix_objects() {
+  local count=$1 name
+  for ((; posix_made < count; posix_made++)); do
+    printf -v name '/dev/shm/obj%05d' "$posix_made"
+    printf '%s' "${posix_fill:0:posix_made % 61}" >"$name"
+  done
+}
+[[ -z $(find /dev/shm -mindepth 1 -print -quit) ]] || die "/dev/shm is not empty before the POSIX list"
+for count in "${posix_counts[@]}"; do
+  make_posix_objects "$count"
+  # Every lister must see exactly the population before it is timed.
+  seen=$("$floor_posix_list" | wc -l)
+  [[ $seen -eq $count ]] || die "bench_floor_posix_list sees $seen objects, not $count"
+  seen=$("$shmtool" list --type posix --json | json_segment_count)
+  [[ $seen -eq $count ]] || die "shmtool list --type posix --json lists $seen objects, not $count"
+  seen=$("$shmtool" list --type posix --noheadings | wc -l)
+  [[ $seen -eq $count ]] || die "shmtool list --type posix prints $seen rows, not $count"
+  # shellcheck disable=SC2012 # ls -ln is the command measured: its own line count
+  seen=$(ls -ln /dev/shm | wc -l)
+  [[ $seen -eq $((count + 1)) ]] || die "ls -ln /dev/shm prints $seen lines, not $((count + 1))"
+
+  bench_group "posix@$count" \
+    "shmtool list --type posix --json" "$(q "$shmtool") list --type posix --json" \
+    "shmtool list --type posix" "$(q "$shmtool") list --type posix" \
+    "ls -ln /dev/shm" "ls -ln /dev/shm" \
+    "floor posix list" "$(q "$floor_posix_list")"
+done
+
 # --- report -----------------------------------------------------------------------------------
 report=(python3 "$bench_dir/report.py" --mode "$mode" --manifest "$manifest" --rss "$rss_table"
   --reference-count "$reference_count" --largest-count "$largest_count"
+  --posix-reference-count "$posix_reference_count"
   --largest-transfer "$largest_transfer" --shmtool "$shmtool" --repo "$repo_dir"
   --elapsed "$((SECONDS - start_seconds))")
 if [[ $mode == full ]]; then

@@ -1,11 +1,13 @@
 # bash completion for shmtool                                  -*- shell-script -*-
-# Completes subcommands, their options, column names, users and groups, files after ftok:
-# and --file, and the ids and keys of live segments (also as id:ID and key:KEY). An option's
-# value completes the same after --option=.
+# Completes subcommands, their options, column names, kinds after --type, users and groups,
+# files after ftok: and --file, the ids and keys of live segments (also as id:ID and key:KEY),
+# and the POSIX objects in /dev/shm as /NAME (also as posix:NAME). An option's value
+# completes the same after --option=.
 
-_shmtool_columns="KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP"
+_shmtool_columns="KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP TYPE NAME ALLOCATED MTIME"
 _shmtool_commands="create write read stat list rm chown chmod lock"
-_shmtool_filters="--owner --creator --key --orphaned --dest --min-size"
+_shmtool_filters="-t --type --owner --creator --key --orphaned --dest --min-size"
+_shmtool_types="sysv posix all"
 
 # Options of each subcommand.
 _shmtool_options() {
@@ -24,7 +26,7 @@ _shmtool_options() {
 _shmtool_takes_value() {
     case $1 in
         -s | --size | -m | --mode | -f | --file | -O | --offset | -l | --length | -t | --timeout | \
-            -o | --output | --sort | --owner | --creator | --key | --min-size) return 0 ;;
+            -o | --output | --sort | --owner | --creator | --key | --min-size | --type) return 0 ;;
     esac
     return 1
 }
@@ -39,10 +41,38 @@ _shmtool_segments() {
     done
 }
 
-# A SEGMENT (or, with $3 = keys, a KEY) argument: ftok:FILE, id:ID, key:KEY, a live id or key,
-# or a prefix. Replies are trimmed up to the last colon of $cur, which readline keeps.
+# POSIX objects whose /NAME starts with $3, each printed as $2 and the NAME (/ dropped after
+# posix:), quoted for the command line. shmtool prints names with control characters and spaces
+# escaped; they are never given to compgen -W, which would expand a $(...) in a name.
+_shmtool_objects() {
+    local name word
+    "$1" list --type posix --raw --noheadings -o NAME 2>/dev/null | while IFS= read -r name; do
+        [[ $name == /* && $name == "$3"* ]] || continue
+        word=$2${name#/}
+        [[ -z $2 ]] && word=$name
+        printf '%q\n' "$word"
+    done
+}
+
+# A SEGMENT (or, with $3 = keys, a KEY; with $3 = create, a KEY or /NAME) argument: ftok:FILE,
+# id:ID, key:KEY, a live id or key, /NAME or posix:NAME of a POSIX object, or a prefix. Replies
+# are trimmed up to the last colon of $cur, which readline keeps.
 _shmtool_complete_segment() {
     local shmtool=$1 cur=$2 what=${3:-segments}
+    local objects=yes
+    [[ $what == keys ]] && objects=""
+    [[ $what == create ]] && what=keys
+    if [[ -n $objects && $cur == /* ]]; then
+        mapfile -t COMPREPLY < <(_shmtool_objects "$shmtool" "" "$cur")
+        return
+    fi
+    if [[ -n $objects && $cur == posix:* ]]; then
+        local name=${cur#posix:} lead=posix:
+        [[ $name == /* ]] && lead=posix:/
+        mapfile -t COMPREPLY < <(_shmtool_objects "$shmtool" "$lead" "/${name#/}")
+        __ltrim_colon_completions "$cur"
+        return
+    fi
     local form
     for form in id key; do
         [[ $form == id && $what == keys ]] && continue
@@ -63,7 +93,14 @@ _shmtool_complete_segment() {
     fi
     local forms="ftok: key: id:"
     [[ $what == keys ]] && forms="ftok: key:"
+    [[ -n $objects ]] && forms+=" posix:"
     COMPREPLY=($(compgen -W "$(_shmtool_segments "$shmtool" "$what") $forms" -- "$cur"))
+    # With nothing typed yet, the POSIX objects too.
+    if [[ -n $objects && -z $cur ]]; then
+        local objects_found
+        mapfile -t objects_found < <(_shmtool_objects "$shmtool" "" "")
+        COMPREPLY+=("${objects_found[@]}")
+    fi
     [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *: ]] && compopt -o nospace 2>/dev/null
     __ltrim_colon_completions "$cur"
 }
@@ -122,6 +159,10 @@ _shmtool() {
             COMPREPLY=($(compgen -u -- "$cur"))
             return
             ;;
+        --type)
+            COMPREPLY=($(compgen -W "$_shmtool_types" -- "$cur"))
+            return
+            ;;
         --key)
             _shmtool_complete_segment "$shmtool" "$cur" keys
             return
@@ -130,7 +171,13 @@ _shmtool() {
             _filedir
             return
             ;;
-        -s | --size | -m | --mode | -O | --offset | -l | --length | -t | --timeout | --min-size)
+        -t)
+            # --type for list and rm, --timeout for the others.
+            [[ $command == list || $command == rm ]] &&
+                COMPREPLY=($(compgen -W "$_shmtool_types" -- "$cur"))
+            return
+            ;;
+        -s | --size | -m | --mode | -O | --offset | -l | --length | --timeout | --min-size)
             return
             ;;
     esac
@@ -179,7 +226,7 @@ _shmtool() {
             ;;
     esac
     case $command in
-        create) ((positionals == 0)) && _shmtool_complete_segment "$shmtool" "$cur" keys ;;
+        create) ((positionals == 0)) && _shmtool_complete_segment "$shmtool" "$cur" create ;;
         write | read | stat | rm | chown | chmod | lock) _shmtool_complete_segment "$shmtool" "$cur" ;;
     esac
 }

@@ -1,11 +1,24 @@
-# fish completion for shmtool: subcommands, options, column names, users and groups, files after
-# ftok: and --file, and live segment ids and keys (also as id:ID and key:KEY) described by key,
-# size and owner.
+# fish completion for shmtool: subcommands, options, column names, kinds after --type, users and
+# groups, files after ftok: and --file, live segment ids and keys (also as id:ID and key:KEY)
+# described by key, size and owner, and POSIX objects in /dev/shm as /NAME (also as posix:NAME)
+# described by size and owner.
 
 set -l __shmtool_commands create write read stat list rm chown chmod lock
 
+# The POSIX objects, each printed as $argv[1] and the NAME after its /, described by size and
+# owner. Names come from shmtool with control characters escaped.
+function __shmtool_objects
+    set -l shmtool (commandline -opc)[1]
+    command $shmtool list --type posix --noheadings -o SIZE,OWNER,NAME 2>/dev/null | while read -l size owner name
+        string match -q -- '/*' $name; or continue
+        printf '%s%s\tPOSIX object, %s, %s\n' $argv[1] (string sub -s 2 -- $name) $size $owner
+    end
+end
+
 # Live segments: each id (described by its key; not with argument "keys") and each key
-# (described by its id), also after id: and key:; after ftok:, files.
+# (described by its id), also after id: and key:; after ftok:, files; POSIX objects as /NAME
+# and after posix: (not with "keys": --key names System V keys only; "create" offers keys and
+# objects).
 function __shmtool_segments
     # The value being completed, also in --key=VALUE.
     set -l token (string replace -r -- '^--[a-z-]+=' '' (commandline -ct))
@@ -15,6 +28,21 @@ function __shmtool_segments
             printf 'ftok:%s\n' $file
         end
         return
+    end
+    set -l objects yes
+    test "$argv[1]" = keys; and set objects
+    test "$argv[1]" = create; and set argv keys
+    if test -n "$objects"
+        if string match -q -- 'posix:/*' $token
+            __shmtool_objects posix:/
+            return
+        else if string match -q -- 'posix:*' $token
+            __shmtool_objects posix:
+            return
+        else if string match -q -- '/*' $token
+            __shmtool_objects /
+            return
+        end
     end
     set -l form
     if string match -q -- 'id:*' $token; and test "$argv[1]" != keys
@@ -32,14 +60,17 @@ function __shmtool_segments
         end
     end
     test -n "$form"; and return
+    # With nothing typed yet, the POSIX objects too.
+    test -n "$objects"; and test -z "$token"; and __shmtool_objects /
     printf 'ftok:\ta key from ftok(PATH, PROJ)\nkey:\ta key in any C base\n'
     test "$argv[1]" != keys; and printf 'id:\ta segment id\n'
+    test -n "$objects"; and printf 'posix:\ta POSIX object, /NAME\n'
 end
 
 function __shmtool_columns
     set -l token (commandline -ct)
     set -l prefix (string replace -r '[^,+]*$' '' -- $token)
-    for column in KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP
+    for column in KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP TYPE NAME ALLOCATED MTIME
         printf '%s%s\n' $prefix $column
     end
 end
@@ -74,7 +105,7 @@ function __shmtool_positional_is
             continue
         end
         switch $word
-            case -s --size -m --mode -f --file -O --offset -l --length -t --timeout -o --output --sort --owner --creator --key --min-size
+            case -s --size -m --mode -f --file -O --offset -l --length -t --timeout --type -o --output --sort --owner --creator --key --min-size
                 set skip 1
             case '-*'
             case '*'
@@ -111,7 +142,7 @@ complete -c shmtool -n '__fish_seen_subcommand_from create' -s x -l exclusive -d
 complete -c shmtool -n '__fish_seen_subcommand_from create' -l hugetlb -d 'Back the segment with huge pages'
 complete -c shmtool -n '__fish_seen_subcommand_from create' -l noreserve -d 'Reserve no swap space'
 complete -c shmtool -n '__fish_seen_subcommand_from create' -l populate -d 'Allocate every page now'
-complete -c shmtool -n '__shmtool_positional_is create 0' -a '(__shmtool_segments keys)'
+complete -c shmtool -n '__shmtool_positional_is create 0' -a '(__shmtool_segments create)'
 
 # write
 complete -c shmtool -n '__fish_seen_subcommand_from write' -s f -l file -r -F -d 'Read the data from PATH'
@@ -141,6 +172,7 @@ complete -c shmtool -n '__shmtool_positional_is read 0' -a '(__shmtool_segments)
 complete -c shmtool -n '__shmtool_positional_is stat 0' -a '(__shmtool_segments)'
 
 # list and rm share the filters.
+complete -c shmtool -n '__fish_seen_subcommand_from list rm' -s t -l type -x -a 'sysv\t"System V segments (the default)" posix\t"POSIX objects in /dev/shm" all\t"Both"' -d 'Which kind'
 complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l owner -x -a '(__fish_complete_users)' -d 'Only segments owned by USER'
 complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l creator -x -a '(__fish_complete_users)' -d 'Only segments created by USER'
 complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l key -x -a '(__shmtool_segments keys)' -d 'Only the segment with KEY'

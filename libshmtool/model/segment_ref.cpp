@@ -1,5 +1,7 @@
 #include "model/segment_ref.hpp"
 
+#include "model/posix_name.hpp"
+
 #include <sys/ipc.h>
 #include <sys/stat.h>
 
@@ -14,7 +16,8 @@ namespace {
 constexpr std::string_view kFtokPrefix = "ftok:";
 
 constexpr std::string_view kForms =
-    "a SEGMENT is an id (1234 or id:1234), a hex key (0x0000162e), key:N, or ftok:PATH[:PROJ]";
+    "a SEGMENT is an id (1234 or id:1234), a hex key (0x0000162e), key:N, ftok:PATH[:PROJ], or "
+    "a POSIX object /NAME";
 
 bool all_digits(std::string_view text, int base) {
   if (text.empty()) return false;
@@ -157,6 +160,15 @@ Result<SegmentRef> parse_ftok_form(std::string_view text) {
 
 Result<SegmentRef> parse_segment_ref(std::string_view text) {
   if (text.empty()) return usage_error("SEGMENT", "empty argument; " + std::string(kForms));
+  if (is_posix_form(text)) {
+    auto name = parse_posix_object(text);
+    if (!name.ok()) return std::move(name).error();
+    SegmentRef ref;
+    ref.form = RefForm::posix;
+    ref.name = std::move(*name);
+    ref.text = std::string(text);
+    return ref;
+  }
   if (text.starts_with("id:")) return parse_id_digits(text, text.substr(3));
   if (text.starts_with("key:")) return parse_key_form(text);
   if (text.starts_with(kFtokPrefix)) return parse_ftok_form(text);
@@ -179,7 +191,7 @@ Result<SegmentRef> parse_key_ref(std::string_view text) {
       error.detail =
           "key 0 is IPC_PRIVATE, which names no segment (to create a private one, leave KEY out)";
     } else if (error.detail == kForms) {
-      error.detail = "a KEY is a hex key (0x0000162e), key:N, or ftok:PATH[:PROJ]";
+      error.detail = "a KEY is a hex key (0x0000162e), key:N, ftok:PATH[:PROJ], or /NAME";
     }
     return error;
   }
@@ -210,6 +222,8 @@ Result<std::uint32_t> key_of(const SegmentRef& ref) {
     }
     case RefForm::id:
       break;
+    case RefForm::posix:
+      return usage_error(ref.text, "a POSIX object has a name, not a key");
   }
   return usage_error(ref.text, "an id names no key");
 }
@@ -234,6 +248,8 @@ std::string describe(const SegmentRef& ref) {
       return "key " + format_key_hex(ref.key);
     case RefForm::ftok:
       return ref.text;
+    case RefForm::posix:
+      return "/" + ref.name;
   }
   return ref.text;
 }

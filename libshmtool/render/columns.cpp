@@ -39,61 +39,120 @@ SortKey usage_key(const std::optional<std::uint64_t>& v) {
   return *v;
 }
 
-using R = const SegmentRecord&;
+std::string na() {
+  return "-";
+}
+
+// The text of a System V value, "-" for a POSIX object.
+template <class F>
+std::string sysv_text(RowRef r, F f) {
+  return r.sysv != nullptr ? f(*r.sysv) : na();
+}
+
+template <class F>
+std::string posix_text(RowRef r, F f) {
+  return r.posix != nullptr ? f(*r.posix) : na();
+}
+
+// Values a kind does not have sort before every value it has.
+SortKey absent_key() {
+  return std::int64_t{INT64_MIN};
+}
+
+using R = RowRef;
 using C = CellContext&;
 
-constexpr std::array<Column, 17> kColumns{{
+constexpr std::array<Column, 21> kColumns{{
     {"KEY", "key, as 0x and eight hex digits", Align::left, false,
-     [](R r, C) { return format_key_hex(r.key); },
-     [](R r, C) -> SortKey { return std::uint64_t{r.key}; }},
-    {"ID", "segment id (shmid)", Align::right, false, [](R r, C) { return std::to_string(r.id); },
-     [](R r, C) -> SortKey { return std::int64_t{r.id}; }},
+     [](R r, C) {
+       return sysv_text(r, [](const SegmentRecord& s) { return format_key_hex(s.key); });
+     },
+     [](R r, C) -> SortKey { return r.sysv ? SortKey(std::uint64_t{r.sysv->key}) : absent_key(); }},
+    {"ID", "segment id (shmid)", Align::right, false,
+     [](R r, C) {
+       return sysv_text(r, [](const SegmentRecord& s) { return std::to_string(s.id); });
+     },
+     [](R r, C) -> SortKey { return r.sysv ? std::int64_t{r.sysv->id} : INT64_MIN; }},
     {"OWNER", "owner's user name (uid if it has none)", Align::left, false,
-     [](R r, C c) { return user_text(r.uid, c); },
-     [](R r, C c) -> SortKey { return user_text(r.uid, c); }},
+     [](R r, C c) { return user_text(r.common.uid, c); },
+     [](R r, C c) -> SortKey { return user_text(r.common.uid, c); }},
     {"GROUP", "owner's group name", Align::left, false,
-     [](R r, C c) { return group_text(r.gid, c); },
-     [](R r, C c) -> SortKey { return group_text(r.gid, c); }},
-    {"CUSER", "creator's user name", Align::left, false,
-     [](R r, C c) { return user_text(r.cuid, c); },
-     [](R r, C c) -> SortKey { return user_text(r.cuid, c); }},
-    {"CGROUP", "creator's group name", Align::left, false,
-     [](R r, C c) { return group_text(r.cgid, c); },
-     [](R r, C c) -> SortKey { return group_text(r.cgid, c); }},
+     [](R r, C c) { return group_text(r.common.gid, c); },
+     [](R r, C c) -> SortKey { return group_text(r.common.gid, c); }},
+    {"CUSER", "creator's user name (segments)", Align::left, false,
+     [](R r, C c) { return r.sysv ? user_text(r.sysv->cuid, c) : na(); },
+     [](R r, C c) -> SortKey { return r.sysv ? user_text(r.sysv->cuid, c) : na(); }},
+    {"CGROUP", "creator's group name (segments)", Align::left, false,
+     [](R r, C c) { return r.sysv ? group_text(r.sysv->cgid, c) : na(); },
+     [](R r, C c) -> SortKey { return r.sysv ? group_text(r.sysv->cgid, c) : na(); }},
     {"PERMS", "permissions, as rwx letters", Align::left, false,
-     [](R r, C) { return format_perms(r.mode); },
-     [](R r, C) -> SortKey { return std::uint64_t{r.mode}; }},
+     [](R r, C) { return format_perms(r.common.mode); },
+     [](R r, C) -> SortKey { return std::uint64_t{r.common.mode}; }},
     {"SIZE", "size (bytes with --bytes or --raw)", Align::right, false,
-     [](R r, C c) { return size_text(r.size, c); }, [](R r, C) -> SortKey { return r.size; }},
+     [](R r, C c) { return size_text(r.common.size, c); },
+     [](R r, C) -> SortKey { return r.common.size; }},
     {"NATTCH", "number of attached processes", Align::right, false,
-     [](R r, C) { return std::to_string(r.nattch); }, [](R r, C) -> SortKey { return r.nattch; }},
+     [](R r, C) {
+       if (r.sysv) return std::to_string(r.sysv->nattch);
+       return r.posix->nattch ? std::to_string(*r.posix->nattch) : na();
+     },
+     [](R r, C) -> SortKey {
+       if (r.sysv) return r.sysv->nattch;
+       return r.posix->nattch ? SortKey(*r.posix->nattch) : absent_key();
+     }},
     {"STATUS", "dest (marked for removal), locked, or both", Align::left, false,
      [](R r, C) { return status_text(r); }, [](R r, C) -> SortKey { return status_text(r); }},
-    {"CPID", "creator's process id", Align::right, false,
-     [](R r, C) { return std::to_string(r.cpid); },
-     [](R r, C) -> SortKey { return std::int64_t{r.cpid}; }},
-    {"LPID", "last process to attach or detach", Align::right, false,
-     [](R r, C) { return std::to_string(r.lpid); },
-     [](R r, C) -> SortKey { return std::int64_t{r.lpid}; }},
-    {"ATIME", "last attach time", Align::left, false,
-     [](R r, C c) { return format_time(r.atime, c.times); },
-     [](R r, C) { return time_key(r.atime); }},
-    {"DTIME", "last detach time", Align::left, false,
-     [](R r, C c) { return format_time(r.dtime, c.times); },
-     [](R r, C) { return time_key(r.dtime); }},
+    {"CPID", "creator's process id (segments)", Align::right, false,
+     [](R r, C) {
+       return sysv_text(r, [](const SegmentRecord& s) { return std::to_string(s.cpid); });
+     },
+     [](R r, C) -> SortKey { return r.sysv ? std::int64_t{r.sysv->cpid} : INT64_MIN; }},
+    {"LPID", "last process to attach or detach (segments)", Align::right, false,
+     [](R r, C) {
+       return sysv_text(r, [](const SegmentRecord& s) { return std::to_string(s.lpid); });
+     },
+     [](R r, C) -> SortKey { return r.sysv ? std::int64_t{r.sysv->lpid} : INT64_MIN; }},
+    {"ATIME", "last attach time (POSIX: last access)", Align::left, false,
+     [](R r, C c) { return format_time(r.common.atime, c.times); },
+     [](R r, C) { return time_key(r.common.atime); }},
+    {"DTIME", "last detach time (segments)", Align::left, false,
+     [](R r, C c) { return r.sysv ? format_time(r.sysv->dtime, c.times) : na(); },
+     [](R r, C) { return r.sysv ? time_key(r.sysv->dtime) : absent_key(); }},
     {"CTIME", "last change time", Align::left, false,
-     [](R r, C c) { return format_time(r.ctime, c.times); },
-     [](R r, C) { return time_key(r.ctime); }},
-    {"RSS", "resident memory", Align::right, true,
-     [](R r, C c) { return optional_size_text(r.rss, c); },
-     [](R r, C) { return usage_key(r.rss); }},
-    {"SWAP", "swapped-out memory", Align::right, true,
-     [](R r, C c) { return optional_size_text(r.swap, c); },
-     [](R r, C) { return usage_key(r.swap); }},
+     [](R r, C c) { return format_time(r.common.ctime, c.times); },
+     [](R r, C) { return time_key(r.common.ctime); }},
+    {"RSS", "resident memory (segments)", Align::right, true,
+     [](R r, C c) { return r.sysv ? optional_size_text(r.sysv->rss, c) : na(); },
+     [](R r, C) { return r.sysv ? usage_key(r.sysv->rss) : absent_key(); }},
+    {"SWAP", "swapped-out memory (segments)", Align::right, true,
+     [](R r, C c) { return r.sysv ? optional_size_text(r.sysv->swap, c) : na(); },
+     [](R r, C) { return r.sysv ? usage_key(r.sysv->swap) : absent_key(); }},
+    {"TYPE", "sysv (System V segment) or posix (POSIX object in /dev/shm)", Align::left, false,
+     [](R r, C) { return std::string(r.sysv ? "sysv" : "posix"); },
+     [](R r, C) -> SortKey { return std::string(r.sysv ? "sysv" : "posix"); }},
+    {"NAME", "key 0x... of a segment, /NAME of a POSIX object", Align::left, false,
+     [](R r, C) {
+       return r.sysv ? format_key_hex(r.sysv->key) : posix_display_name(r.posix->name);
+     },
+     [](R r, C) -> SortKey {
+       return r.sysv ? format_key_hex(r.sysv->key) : posix_display_name(r.posix->name);
+     }},
+    {"ALLOCATED", "memory a POSIX object occupies (pages touched)", Align::right, false,
+     [](R r, C c) { return r.posix ? size_text(r.posix->allocated, c) : na(); },
+     [](R r, C) -> SortKey { return r.posix ? SortKey(r.posix->allocated) : absent_key(); }},
+    {"MTIME", "last write time (POSIX objects)", Align::left, false,
+     [](R r, C c) { return r.posix ? format_time(r.posix->mtime, c.times) : na(); },
+     [](R r, C) { return r.posix ? time_key(r.posix->mtime) : absent_key(); }},
 }};
 
 constexpr std::array<std::string_view, 9> kDefaultNames{
     "KEY", "ID", "OWNER", "PERMS", "SIZE", "NATTCH", "STATUS", "CPID", "LPID"};
+
+constexpr std::array<std::string_view, 7> kPosixDefaultNames{"NAME", "OWNER",     "GROUP", "PERMS",
+                                                             "SIZE", "ALLOCATED", "MTIME"};
+
+constexpr std::array<std::string_view, 10> kAllDefaultNames{
+    "TYPE", "NAME", "ID", "OWNER", "PERMS", "SIZE", "NATTCH", "STATUS", "CPID", "LPID"};
 
 std::string known_names() {
   std::string out;
@@ -115,9 +174,12 @@ std::span<const Column> all_columns() {
   return kColumns;
 }
 
-std::vector<const Column*> default_columns() {
+std::vector<const Column*> default_columns(TypeSelection types) {
+  std::span<const std::string_view> names = kDefaultNames;
+  if (types == TypeSelection::posix) names = kPosixDefaultNames;
+  if (types == TypeSelection::all) names = kAllDefaultNames;
   std::vector<const Column*> out;
-  for (std::string_view name : kDefaultNames)
+  for (std::string_view name : names)
     out.push_back(find_column(name));
   return out;
 }
@@ -133,10 +195,10 @@ const Column* find_column(std::string_view name) {
   return nullptr;
 }
 
-Result<std::vector<const Column*>> parse_column_list(std::string_view spec) {
+Result<std::vector<const Column*>> parse_column_list(std::string_view spec, TypeSelection types) {
   std::vector<const Column*> out;
   if (!spec.empty() && spec.front() == '+') {
-    out = default_columns();
+    out = default_columns(types);
     spec.remove_prefix(1);
   }
   if (spec.empty()) return usage_error("-o", "no columns named");
@@ -160,7 +222,9 @@ Result<const Column*> parse_sort_column(std::string_view name) {
   return column;
 }
 
-std::string status_text(const SegmentRecord& record) {
+std::string status_text(RowRef row) {
+  if (row.sysv == nullptr) return "";
+  const SegmentRecord& record = *row.sysv;
   if (record.dest && record.locked) return "dest,locked";
   if (record.dest) return "dest";
   if (record.locked) return "locked";

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "render/any_record.hpp"
 #include "sysv/segment.hpp"
 #include "util/human_format.hpp"
 #include "util/names.hpp"
@@ -37,27 +38,30 @@ struct Column {
   std::string_view help;
   Align align;
   bool needs_usage;  // reads rss/swap from /proc
-  std::string (*text)(const SegmentRecord&, CellContext&);
-  SortKey (*sort_key)(const SegmentRecord&, CellContext&);
+  // A cell of a row of either kind; "-" where the kind has no such value.
+  std::string (*text)(RowRef, CellContext&);
+  SortKey (*sort_key)(RowRef, CellContext&);
 };
 
 /// Returns every column, in the SPEC's order.
 std::span<const Column> all_columns();
 
-/// Returns the columns `list` shows without -o.
-std::vector<const Column*> default_columns();
+/// Returns the columns `list` shows without -o, for the kinds `types` selects.
+std::vector<const Column*> default_columns(TypeSelection types = TypeSelection::sysv);
 
 /// Returns the column called `name` (any case), or nullptr.
 const Column* find_column(std::string_view name);
 
 /// Parses -o: "KEY,ID,SIZE" names the columns; "+RSS,SWAP" adds to the defaults. Fails with a
 /// usage Error naming the unknown column and listing the known ones.
-Result<std::vector<const Column*>> parse_column_list(std::string_view spec);
+Result<std::vector<const Column*>> parse_column_list(std::string_view spec,
+                                                     TypeSelection types = TypeSelection::sysv);
 
 /// Parses a --sort column name, as find_column, failing with a usage Error.
 Result<const Column*> parse_sort_column(std::string_view name);
 
-/// Returns the text of STATUS: "dest", "locked", "dest,locked" or "".
-std::string status_text(const SegmentRecord& record);
+/// Returns the text of STATUS: "dest", "locked", "dest,locked" or "" (always "" for a POSIX
+/// object: an unlinked one is gone from /dev/shm).
+std::string status_text(RowRef row);
 
 }  // namespace shmtool

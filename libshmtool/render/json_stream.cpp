@@ -74,9 +74,12 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-void append_segment_json(std::string& out, const SegmentRecord& s, NameResolver& names) {
+namespace {
+
+template <class R>
+void append_object_json(std::string& out, const R& record, NameResolver& names) {
   char separator = '{';
-  for (const JsonField& field : segment_json_fields()) {
+  for (const auto& field : json_fields_of(record)) {
     out += separator;
     separator = ',';
     out += '"';
@@ -95,24 +98,32 @@ void append_segment_json(std::string& out, const SegmentRecord& s, NameResolver&
             append_number(out, value);
           }
         },
-        field.value(s, names));
+        field.value(record, names));
   }
   out += '}';
 }
 
-void append_segment_list_json(std::string& out, std::span<const SegmentRecord> segments,
-                              NameResolver& names) {
-  write_segment_list_json(segments, names, [&out](std::string_view piece) { out += piece; });
+}  // namespace
+
+void append_segment_json(std::string& out, const SegmentRecord& s, NameResolver& names) {
+  append_object_json(out, s, names);
 }
 
-void write_segment_list_json(std::span<const SegmentRecord> segments, NameResolver& names,
-                             const JsonSink& sink) {
+void append_posix_json(std::string& out, const PosixRecord& p, NameResolver& names) {
+  append_object_json(out, p, names);
+}
+
+namespace {
+
+// {"segments":[...]} in pieces of about kJsonPiece: `append` adds one element's object.
+template <class T, class Append>
+void write_list(std::span<const T> items, const JsonSink& sink, Append append) {
   std::string piece;
   piece.reserve(kJsonPiece + 1024);
   piece += "{\"segments\":[";
-  for (std::size_t i = 0; i < segments.size(); ++i) {
+  for (std::size_t i = 0; i < items.size(); ++i) {
     if (i > 0) piece += ',';
-    append_segment_json(piece, segments[i], names);
+    append(piece, items[i]);
     if (piece.size() >= kJsonPiece) {
       sink(piece);
       piece.clear();
@@ -122,15 +133,33 @@ void write_segment_list_json(std::span<const SegmentRecord> segments, NameResolv
   sink(piece);
 }
 
-void write_data_json(const SegmentRecord& segment, std::uint64_t offset,
-                     std::span<const std::byte> bytes, const JsonSink& sink,
-                     std::size_t piece_size) {
+}  // namespace
+
+void write_object_list_json(std::span<const AnyRecord> objects, NameResolver& names,
+                            const JsonSink& sink) {
+  write_list(objects, sink, [&names](std::string& out, const AnyRecord& object) {
+    std::visit([&](const auto& record) { append_object_json(out, record, names); }, object);
+  });
+}
+
+void append_segment_list_json(std::string& out, std::span<const SegmentRecord> segments,
+                              NameResolver& names) {
+  write_segment_list_json(segments, names, [&out](std::string_view piece) { out += piece; });
+}
+
+void write_segment_list_json(std::span<const SegmentRecord> segments, NameResolver& names,
+                             const JsonSink& sink) {
+  write_list(segments, sink, [&names](std::string& out, const SegmentRecord& segment) {
+    append_object_json(out, segment, names);
+  });
+}
+
+namespace {
+
+// The document of read --json after its first members (`head`, the object's identity).
+void write_data_document(std::string piece, std::uint64_t offset, std::span<const std::byte> bytes,
+                         const JsonSink& sink, std::size_t piece_size) {
   const bool text = is_valid_utf8(bytes);
-  std::string piece;
-  piece += "{\"id\":";
-  append_number(piece, segment.id);
-  piece += ",\"key\":";
-  append_number(piece, segment.key);
   piece += ",\"offset\":";
   append_number(piece, offset);
   piece += ",\"length\":";
@@ -155,6 +184,26 @@ void write_data_json(const SegmentRecord& segment, std::uint64_t offset,
   }
   piece += "\"}\n";
   sink(piece);
+}
+
+}  // namespace
+
+void write_data_json(const SegmentRecord& segment, std::uint64_t offset,
+                     std::span<const std::byte> bytes, const JsonSink& sink,
+                     std::size_t piece_size) {
+  std::string head = "{\"id\":";
+  append_number(head, segment.id);
+  head += ",\"key\":";
+  append_number(head, segment.key);
+  write_data_document(std::move(head), offset, bytes, sink, piece_size);
+}
+
+void write_data_json(const PosixRecord& object, std::uint64_t offset,
+                     std::span<const std::byte> bytes, const JsonSink& sink,
+                     std::size_t piece_size) {
+  std::string head = "{\"name\":";
+  append_json_string(head, posix_display_name(object.name));
+  write_data_document(std::move(head), offset, bytes, sink, piece_size);
 }
 
 }  // namespace shmtool

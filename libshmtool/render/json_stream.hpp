@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 
+#include "render/any_record.hpp"
 #include "sysv/segment.hpp"
 #include "util/names.hpp"
 
@@ -17,6 +18,9 @@ namespace shmtool {
 /// Appends the compact JSON of the segment object to `out`; identical to
 /// segment_json(segment, names).dump() with invalid UTF-8 replaced.
 void append_segment_json(std::string& out, const SegmentRecord& segment, NameResolver& names);
+
+/// Appends the compact JSON of the POSIX object to `out`; identical to posix_json().dump().
+void append_posix_json(std::string& out, const PosixRecord& object, NameResolver& names);
 
 /// Appends {"segments":[...]} and a newline: identical to segment_list_json(...).dump() + "\n".
 void append_segment_list_json(std::string& out, std::span<const SegmentRecord> segments,
@@ -33,6 +37,10 @@ inline constexpr std::size_t kJsonPiece = 1 << 16;
 void write_segment_list_json(std::span<const SegmentRecord> segments, NameResolver& names,
                              const JsonSink& sink);
 
+/// Writes {"segments":[...]} of objects of either kind, each in its own kind's form.
+void write_object_list_json(std::span<const AnyRecord> objects, NameResolver& names,
+                            const JsonSink& sink);
+
 /// Appends `text` as a JSON string (quoted, escaped as nlohmann/json does; invalid UTF-8
 /// replaced by U+FFFD).
 void append_json_string(std::string& out, std::string_view text);
@@ -42,6 +50,11 @@ void append_json_string(std::string& out, std::string_view text);
 /// are valid UTF-8, else base64. Pieces of about `piece_size` bytes of data each, so memory does
 /// not grow with the bytes; together identical to the ordered_json DOM's dump.
 void write_data_json(const SegmentRecord& segment, std::uint64_t offset,
+                     std::span<const std::byte> bytes, const JsonSink& sink,
+                     std::size_t piece_size = kJsonPiece);
+
+/// As above for a POSIX object: {"name", "offset", "length", "encoding", "data"}.
+void write_data_json(const PosixRecord& object, std::uint64_t offset,
                      std::span<const std::byte> bytes, const JsonSink& sink,
                      std::size_t piece_size = kJsonPiece);
 

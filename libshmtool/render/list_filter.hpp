@@ -20,8 +20,10 @@ struct ListFilter {
   std::optional<std::uint64_t> min_size;
 };
 
-/// Returns whether `segment` passes every filter.
-bool matches(const ListFilter& filter, const SegmentRecord& segment);
+/// Returns whether `row` passes every filter. A POSIX object has no creator, key, attach
+/// count (until read) or removal mark: --creator, --key, --orphaned and --dest pass only
+/// System V segments.
+bool matches(const ListFilter& filter, RowRef row);
 
 /// Removes the segments that do not match, keeping the order of the rest.
 void apply_filter(const ListFilter& filter, std::vector<SegmentRecord>& segments);
@@ -31,5 +33,12 @@ enum class Order { ascending, descending };
 /// Sorts by `column` (stable, ties keep index order).
 void sort_segments(std::vector<SegmentRecord>& segments, const Column& column, Order order,
                    NameResolver& names);
+
+/// Removes the objects that do not match, keeping the order of the rest.
+void apply_filter(const ListFilter& filter, std::vector<AnyRecord>& objects);
+
+/// Sorts objects of either kind by `column` (stable).
+void sort_objects(std::vector<AnyRecord>& objects, const Column& column, Order order,
+                  NameResolver& names);
 
 }  // namespace shmtool

@@ -4,14 +4,31 @@
 
 namespace shmtool {
 
-nlohmann::ordered_json segment_json(const SegmentRecord& s, NameResolver& names) {
+namespace {
+
+template <class R>
+nlohmann::ordered_json dom_of(const R& record, NameResolver& names) {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  for (const JsonField& field : segment_json_fields()) {
+  for (const auto& field : json_fields_of(record)) {
     auto& member = j[std::string(field.key)];
     std::visit([&member](auto&& value) { member = std::forward<decltype(value)>(value); },
-               field.value(s, names));
+               field.value(record, names));
   }
   return j;
+}
+
+}  // namespace
+
+nlohmann::ordered_json segment_json(const SegmentRecord& s, NameResolver& names) {
+  return dom_of(s, names);
+}
+
+nlohmann::ordered_json posix_json(const PosixRecord& p, NameResolver& names) {
+  return dom_of(p, names);
+}
+
+nlohmann::ordered_json object_json(const AnyRecord& record, NameResolver& names) {
+  return std::visit([&names](const auto& r) { return dom_of(r, names); }, record);
 }
 
 nlohmann::ordered_json segment_list_json(std::span<const SegmentRecord> segments,

@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "model/segment_ref.hpp"
+#include "render/segment_fields.hpp"
 #include "util/human_format.hpp"
 #include "util/mode_parse.hpp"
 #include "util/terminal_text.hpp"
@@ -19,33 +19,6 @@ void append_padded(std::string& out, std::string_view text, std::size_t width, A
   if (align == Align::right) out.append(pad, ' ');
   out += text;
   if (align == Align::left && !last) out.append(pad, ' ');
-}
-
-std::string id_with_name(const std::optional<std::string>& name, unsigned id,
-                         std::string_view id_word) {
-  std::string out = name ? *name : "-";
-  out += " (" + std::string(id_word) + " " + std::to_string(id) + ")";
-  return out;
-}
-
-std::string time_with_epoch(const std::optional<std::int64_t>& epoch) {
-  if (!epoch) return "never";
-  return format_time(epoch, TimeStyle::local) + " (" + std::to_string(*epoch) + ")";
-}
-
-// The kernel sets a segment's key to IPC_PRIVATE when it is marked for removal: 0 then says
-// nothing about the key it had.
-std::string key_text(const SegmentRecord& s) {
-  if (s.key == 0 && s.dest) {
-    return format_key_hex(0) +
-           " (unknown: the kernel drops the key of a segment marked for removal)";
-  }
-  return format_key_hex(s.key) + " (" + std::to_string(s.key) + (s.key == 0 ? ", private)" : ")");
-}
-
-std::string usage_text(const std::optional<std::uint64_t>& bytes) {
-  if (!bytes) return "unknown";
-  return std::to_string(*bytes) + " (" + format_human_size(*bytes) + ")";
 }
 
 }  // namespace
@@ -106,10 +79,10 @@ void TableBuilder::add_cell(std::string_view text, std::size_t column) {
   if (!raw_) widths_[column] = std::max(widths_[column], display_width(text));
 }
 
-void TableBuilder::add(const SegmentRecord& segment) {
+void TableBuilder::add(RowRef row) {
   if (columns_.empty()) return;
   for (std::size_t i = 0; i < columns_.size(); ++i) {
-    const std::string text = columns_[i]->text(segment, context_);
+    const std::string text = columns_[i]->text(row, context_);
     add_cell(raw_ && text.empty() ? std::string_view("-") : std::string_view(text), i);
   }
   ++rows_;
@@ -158,36 +131,29 @@ std::string format_labelled_lines(std::span<const LabelledValue> lines, const La
   return out;
 }
 
-std::string render_stat(const SegmentRecord& s, NameResolver& names,
+namespace {
+
+// stat's lines: the fields of the record's kind that have one, then `more`.
+template <class R>
+std::string stat_lines(const R& record, NameResolver& names, std::span<const LabelledValue> more) {
+  std::vector<LabelledValue> lines;
+  for (const auto& field : json_fields_of(record)) {
+    if (field.text != nullptr) lines.push_back({field.label, field.text(record, names)});
+  }
+  lines.insert(lines.end(), more.begin(), more.end());
+  return format_labelled_lines(lines, LabelLayout{"", ":", 9, 1});
+}
+
+}  // namespace
+
+std::string render_stat(const SegmentRecord& segment, NameResolver& names,
                         std::span<const LabelledValue> more) {
-  const std::string status = status_text(s);
-  std::vector<LabelledValue> fields = {
-      {"id", std::to_string(s.id)},
-      {"key", key_text(s)},
-      {"size", std::to_string(s.size) + " (" + format_human_size(s.size) + ")"},
-      {"perms", format_perms(s.mode) + " (" +
-                    [&] {
-                      char octal[8];
-                      std::snprintf(octal, sizeof octal, "%04o", s.mode);
-                      return std::string(octal);
-                    }() +
-                    ")"},
-      {"owner", id_with_name(names.user_name(s.uid), s.uid, "uid")},
-      {"group", id_with_name(names.group_name(s.gid), s.gid, "gid")},
-      {"cuser", id_with_name(names.user_name(s.cuid), s.cuid, "uid")},
-      {"cgroup", id_with_name(names.group_name(s.cgid), s.cgid, "gid")},
-      {"cpid", std::to_string(s.cpid)},
-      {"lpid", std::to_string(s.lpid)},
-      {"nattch", std::to_string(s.nattch)},
-      {"status", status.empty() ? "-" : status},
-      {"atime", time_with_epoch(s.atime)},
-      {"dtime", time_with_epoch(s.dtime)},
-      {"ctime", time_with_epoch(s.ctime)},
-      {"rss", usage_text(s.rss)},
-      {"swap", usage_text(s.swap)},
-  };
-  fields.insert(fields.end(), more.begin(), more.end());
-  return format_labelled_lines(fields, LabelLayout{"", ":", 9, 1});
+  return stat_lines(segment, names, more);
+}
+
+std::string render_posix_stat(const PosixRecord& object, NameResolver& names,
+                              std::span<const LabelledValue> more) {
+  return stat_lines(object, names, more);
 }
 
 }  // namespace shmtool

@@ -49,7 +49,7 @@ class TableBuilder {
   /// Makes room for `rows` more rows without copying the cells as they grow; untouched room
   /// costs no memory.
   void reserve(std::size_t rows);
-  void add(const SegmentRecord& segment);
+  void add(RowRef row);
   /// Drops every row added (the heading line stays).
   void clear();
   /// Writes the lines, in pieces of about 64 KiB.
@@ -90,5 +90,9 @@ std::string format_labelled_lines(std::span<const LabelledValue> lines, const La
 /// `more` (the lock, ...) follows the segment's own fields.
 std::string render_stat(const SegmentRecord& segment, NameResolver& names,
                         std::span<const LabelledValue> more = {});
+
+/// Returns `stat`'s lines for one POSIX object, as render_stat does for a segment.
+std::string render_posix_stat(const PosixRecord& object, NameResolver& names,
+                              std::span<const LabelledValue> more = {});
 
 }  // namespace shmtool

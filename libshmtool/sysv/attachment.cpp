@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 
 #include <cerrno>
 #include <utility>
@@ -19,17 +20,42 @@ Result<Attachment> Attachment::attach(int id, std::uint64_t size, Access access)
     if (err == EINVAL || err == EIDRM) error.kind = ErrorKind::not_found;
     return error;
   }
-  return Attachment(static_cast<std::byte*>(address), static_cast<std::size_t>(size));
+  return Attachment(static_cast<std::byte*>(address), static_cast<std::size_t>(size),
+                    Release::shmdt);
+}
+
+Result<Attachment> Attachment::map_file(int fd, std::uint64_t size, Access access,
+                                        const std::string& subject) {
+  if (size == 0) return Attachment(nullptr, 0, Release::munmap);
+  if (size > SIZE_MAX) return errno_error(Op::attach, ENOMEM, subject);
+  const int prot = access == Access::read_only ? PROT_READ : PROT_READ | PROT_WRITE;
+  void* address = mmap(nullptr, static_cast<std::size_t>(size), prot, MAP_SHARED, fd, 0);
+  if (address == MAP_FAILED) return errno_error(Op::attach, errno, subject);
+  return Attachment(static_cast<std::byte*>(address), static_cast<std::size_t>(size),
+                    Release::munmap);
+}
+
+void Attachment::release() noexcept {
+  if (address_ == nullptr) return;
+  if (release_ == Release::shmdt) {
+    shmdt(address_);
+  } else {
+    munmap(address_, size_);
+  }
+  address_ = nullptr;
 }
 
 Attachment::Attachment(Attachment&& other) noexcept
-    : address_(std::exchange(other.address_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+    : address_(std::exchange(other.address_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      release_(other.release_) {}
 
 Attachment& Attachment::operator=(Attachment&& other) noexcept {
   if (this != &other) {
-    if (address_ != nullptr) shmdt(address_);
+    release();
     address_ = std::exchange(other.address_, nullptr);
     size_ = std::exchange(other.size_, 0);
+    release_ = other.release_;
   }
   return *this;
 }
@@ -51,7 +77,7 @@ bool Attachment::populate(std::size_t offset, std::size_t length, Access access)
 }
 
 Attachment::~Attachment() {
-  if (address_ != nullptr) shmdt(address_);
+  release();
 }
 
 }  // namespace shmtool

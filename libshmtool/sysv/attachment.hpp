@@ -1,5 +1,6 @@
 #pragma once
-// RAII for shmat/shmdt.
+// RAII for shared memory mapped into this process: shmat/shmdt for a System V segment,
+// mmap/munmap for a POSIX object's file.
 
 #include <cstddef>
 #include <cstdint>
@@ -19,6 +20,11 @@ class Attachment {
   /// when the caller may not read (or write), EINVAL/EIDRM when the id is gone.
   static Result<Attachment> attach(int id, std::uint64_t size, Access access);
 
+  /// Maps `size` bytes of the file open at `fd` (MAP_SHARED). Fails (Op::attach) with the
+  /// errno; `subject` names the object in the error. A size of 0 maps nothing.
+  static Result<Attachment> map_file(int fd, std::uint64_t size, Access access,
+                                     const std::string& subject);
+
   Attachment(Attachment&& other) noexcept;
   Attachment& operator=(Attachment&& other) noexcept;
   Attachment(const Attachment&) = delete;
@@ -35,9 +41,13 @@ class Attachment {
   bool populate(std::size_t offset, std::size_t length, Access access) const;
 
  private:
-  Attachment(std::byte* address, std::size_t size) : address_(address), size_(size) {}
+  enum class Release { shmdt, munmap };
+  Attachment(std::byte* address, std::size_t size, Release release)
+      : address_(address), size_(size), release_(release) {}
+  void release() noexcept;
   std::byte* address_ = nullptr;
   std::size_t size_ = 0;
+  Release release_ = Release::shmdt;
 };
 
 }  // namespace shmtool

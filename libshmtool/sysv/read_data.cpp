@@ -5,36 +5,46 @@
 
 namespace shmtool {
 
-Result<ReadWindow> open_read_window(const SegmentRecord& segment, const ReadRequest& request) {
-  const std::string subject = "id " + std::to_string(segment.id);
-  if (request.offset > segment.size) {
+Result<std::span<const std::byte>> select_read_bytes(std::span<const std::byte> all,
+                                                     std::uint64_t size, const std::string& subject,
+                                                     const ReadRequest& request) {
+  if (request.offset > size) {
     return usage_error("--offset", "offset " + std::to_string(request.offset) +
                                        " is past the end of " + subject + " (size " +
-                                       std::to_string(segment.size) + ")");
+                                       std::to_string(size) + ")");
   }
-  const std::uint64_t available = segment.size - request.offset;
+  const std::uint64_t available = size - request.offset;
   std::uint64_t length = request.length.value_or(available);
   if (length > available) {
     if (request.extent == ReadExtent::exact) {
       return usage_error("--length", "only " + std::to_string(available) +
                                          " bytes lie between offset " +
                                          std::to_string(request.offset) + " and the end of " +
-                                         subject + " (size " + std::to_string(segment.size) + ")");
+                                         subject + " (size " + std::to_string(size) + ")");
     }
     length = available;
   }
-  auto attachment = Attachment::attach(segment.id, segment.size, Access::read_only);
-  if (!attachment.ok()) return attachment.error();
-  const std::span<const std::byte> all = attachment->bytes();
+  if (all.size() < size) return std::span<const std::byte>();  // checked only
   std::span<const std::byte> bytes =
       all.subspan(static_cast<std::size_t>(request.offset), static_cast<std::size_t>(length));
-  if (request.extent == ReadExtent::c_string) {
+  if (request.extent == ReadExtent::c_string && !bytes.empty()) {
     if (const void* nul = std::memchr(bytes.data(), 0, bytes.size())) {
       bytes =
           bytes.first(static_cast<std::size_t>(static_cast<const std::byte*>(nul) - bytes.data()));
     }
   }
-  return ReadWindow{std::move(*attachment), bytes};
+  return bytes;
+}
+
+Result<ReadWindow> open_read_window(const SegmentRecord& segment, const ReadRequest& request) {
+  const std::string subject = "id " + std::to_string(segment.id);
+  auto checked = select_read_bytes({}, segment.size, subject, request);
+  if (!checked.ok()) return std::move(checked).error();
+  auto attachment = Attachment::attach(segment.id, segment.size, Access::read_only);
+  if (!attachment.ok()) return attachment.error();
+  auto bytes = select_read_bytes(attachment->bytes(), segment.size, subject, request);
+  if (!bytes.ok()) return std::move(bytes).error();
+  return ReadWindow{std::move(*attachment), *bytes};
 }
 
 }  // namespace shmtool

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 
 #include "sysv/attachment.hpp"
 #include "sysv/segment.hpp"
@@ -27,6 +28,13 @@ struct ReadWindow {
   Attachment attachment;
   std::span<const std::byte> bytes;
 };
+
+/// Picks the bytes `request` asks for from memory of `size` bytes mapped at `all` (its whole
+/// extent): a usage Error (naming `subject`) when the offset is past the end or an exact
+/// length runs past it; checked before mapping by passing an empty `all`.
+Result<std::span<const std::byte>> select_read_bytes(std::span<const std::byte> all,
+                                                     std::uint64_t size, const std::string& subject,
+                                                     const ReadRequest& request);
 
 /// Attaches `segment` read-only and picks the bytes `request` asks for. Fails with a usage
 /// Error when the offset is past the end or an exact length runs past it, or with the

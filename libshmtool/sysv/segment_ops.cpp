@@ -1,5 +1,7 @@
 #include "sysv/segment_ops.hpp"
 
+#include "util/poll.hpp"
+
 #include "sysv/segment_lock.hpp"
 
 #include <linux/capability.h>
@@ -163,30 +165,14 @@ Result<SegmentRecord> set_mode(ShmKernel& kernel, int id, unsigned mode) {
 
 Result<int> wait_for_segment(const SegmentRef& ref,
                              std::optional<std::chrono::milliseconds> timeout) {
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
-  auto pause = std::chrono::milliseconds(1);
-  for (;;) {
-    // An ftok path may itself appear late (the server creates it first), so ftok is retried.
-    auto id = resolve_id(ref);
-    if (id.ok()) return id;
-    const Error& error = id.error();
-    const bool absent = error.kind == ErrorKind::not_found;
-    if (!absent) return id;
-    const auto elapsed = Clock::now() - start;
-    if (timeout && elapsed >= *timeout) {
-      return Error{ErrorKind::not_found, Op::wait, 0, describe(ref),
-                   "no segment appeared within the timeout"};
-    }
-    auto sleep_for = pause;
-    if (timeout) {
-      sleep_for = std::min(
-          sleep_for, std::chrono::duration_cast<std::chrono::milliseconds>(*timeout - elapsed) +
-                         std::chrono::milliseconds(1));
-    }
-    std::this_thread::sleep_for(sleep_for);
-    pause = std::min(pause * 2, std::chrono::milliseconds(50));
-  }
+  // An ftok path may itself appear late (the server creates it first), so ftok is retried.
+  return poll_until(
+      timeout, [&ref] { return resolve_id(ref); },
+      [](const Error& error) { return error.kind == ErrorKind::not_found; },
+      [&ref]() -> Result<int> {
+        return Error{ErrorKind::not_found, Op::wait, 0, describe(ref),
+                     "no segment appeared within the timeout"};
+      });
 }
 
 }  // namespace shmtool

@@ -26,16 +26,18 @@ enum class Op {
   read_input,  // reading the data to write
   wait,        // waiting for a key to appear
   lock,        // taking, reading or removing a segment's lock
+  shm_dir,     // opening the directory of POSIX objects (/dev/shm)
 };
 
 /// Why an operation failed, as far as the caller needs to act on it.
 enum class ErrorKind {
-  usage,       // a bad argument or value; nothing was changed
-  not_found,   // the segment (or key) does not exist
-  exists,      // the key already names a segment
-  too_large,   // data or size does not fit
-  permission,  // EACCES / EPERM
-  system,      // any other kernel or I/O refusal; see err
+  usage,        // a bad argument or value; nothing was changed
+  not_found,    // the segment (or key) does not exist
+  exists,       // the key already names a segment
+  too_large,    // data or size does not fit
+  permission,   // EACCES / EPERM
+  not_regular,  // a POSIX object's name is a symbolic link, directory or other non-file
+  system,       // any other kernel or I/O refusal; see err
 };
 
 /// A failure: the kind, the operation, the errno (0 if none), what it was about, and
@@ -46,8 +48,10 @@ struct Error {
   int err = 0;
   std::string subject;
   std::string detail;
-  std::uint64_t size = 0;  // Op::create: the size asked for, to explain a kernel limit
-  bool hugetlb = false;    // Op::create: huge pages were asked for
+  std::uint64_t size = 0;     // Op::create: the size asked for, to explain a kernel limit
+  bool hugetlb = false;       // Op::create: huge pages were asked for
+  bool posix = false;         // about a POSIX object (a file in /dev/shm), not a System V segment
+  std::uint32_t st_mode = 0;  // ErrorKind::not_regular: the file type found (S_IFMT bits)
 };
 
 /// Classifies an errno from a segment operation into an ErrorKind.

@@ -20,9 +20,11 @@ std::vector<std::string> names_of(const std::vector<const Column*>& columns) {
   return out;
 }
 
-const std::vector<std::string> kSpecColumns{"KEY",   "ID",    "OWNER",  "GROUP",  "CUSER", "CGROUP",
-                                            "PERMS", "SIZE",  "NATTCH", "STATUS", "CPID",  "LPID",
-                                            "ATIME", "DTIME", "CTIME",  "RSS",    "SWAP"};
+const std::vector<std::string> kSpecColumns{"KEY", "ID", "OWNER", "GROUP", "CUSER", "CGROUP",
+                                            "PERMS", "SIZE", "NATTCH", "STATUS", "CPID", "LPID",
+                                            "ATIME", "DTIME", "CTIME", "RSS", "SWAP",
+                                            // Version 2: POSIX objects beside segments.
+                                            "TYPE", "NAME", "ALLOCATED", "MTIME"};
 const std::vector<std::string> kSpecDefaults{"KEY",    "ID",     "OWNER", "PERMS", "SIZE",
                                              "NATTCH", "STATUS", "CPID",  "LPID"};
 
@@ -279,6 +281,54 @@ TEST(ColumnSortKey, OrdersSwapByValueWithUnknownFirst) {
   large.swap = 1 << 20;
   EXPECT_TRUE(sorts_before("SWAP", unknown, small));
   EXPECT_TRUE(sorts_before("SWAP", small, large));
+}
+
+TEST(Columns, APosixObjectShowsDashWhereItsKindHasNoValue) {
+  FakeNames names;
+  CellContext context{names};
+  PosixRecord p;
+  p.name = "obj";
+  p.size = 8192;
+  p.allocated = 4096;
+  p.uid = 1000;
+  p.mode = 0640;
+  const RowRef row(p);
+  EXPECT_EQ(column("TYPE").text(row, context), "posix");
+  EXPECT_EQ(column("NAME").text(row, context), "/obj");
+  EXPECT_EQ(column("ALLOCATED").text(row, context), "4K");
+  EXPECT_EQ(column("SIZE").text(row, context), "8K");
+  EXPECT_EQ(column("OWNER").text(row, context), "alice");
+  EXPECT_EQ(column("PERMS").text(row, context), "rw-r-----");
+  for (const char* name :
+       {"KEY", "ID", "CUSER", "CGROUP", "CPID", "LPID", "DTIME", "RSS", "SWAP", "NATTCH"}) {
+    EXPECT_EQ(column(name).text(row, context), "-") << name;
+  }
+  EXPECT_EQ(column("STATUS").text(row, context), "");
+  SegmentRecord s;
+  s.key = 0x162e;
+  EXPECT_EQ(column("NAME").text(RowRef(s), context), "0x0000162e");
+  EXPECT_EQ(column("TYPE").text(RowRef(s), context), "sysv");
+  EXPECT_EQ(column("ALLOCATED").text(RowRef(s), context), "-");
+  EXPECT_EQ(column("MTIME").text(RowRef(s), context), "-");
+}
+
+TEST(DefaultColumns, DependOnTheTypesListed) {
+  auto names_of = [](const std::vector<const Column*>& columns) {
+    std::vector<std::string> names;
+    for (const Column* c : columns)
+      names.emplace_back(c->name);
+    return names;
+  };
+  EXPECT_EQ(names_of(default_columns()), kSpecDefaults);
+  EXPECT_EQ(
+      names_of(default_columns(TypeSelection::posix)),
+      (std::vector<std::string>{"NAME", "OWNER", "GROUP", "PERMS", "SIZE", "ALLOCATED", "MTIME"}));
+  const auto all = names_of(default_columns(TypeSelection::all));
+  EXPECT_EQ(all.at(0), "TYPE");
+  EXPECT_EQ(all.at(1), "NAME");
+  const auto plus = parse_column_list("+ALLOCATED", TypeSelection::posix);
+  ASSERT_TRUE(plus.ok());
+  EXPECT_EQ(plus->size(), 7U);  // already a default: not repeated
 }
 
 }  // namespace

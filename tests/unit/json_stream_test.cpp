@@ -67,6 +67,41 @@ TEST(AppendSegmentJson, MatchesTheDomAtTheEdgesOfEveryField) {
   EXPECT_EQ(out, reference_dump(segment_json(r, names)));
 }
 
+TEST(AppendPosixJson, MatchesTheDomForHostileAndInvalidNames) {
+  test::FakeNames names;
+  for (const std::string name : {"plain", "new\nline\x1b[31m", "quote\"back\\", "bad\xff\xfe"}) {
+    PosixRecord p;
+    p.name = name;
+    p.size = 1;
+    p.mtime = 5;
+    std::string streamed;
+    append_posix_json(streamed, p, names);
+    EXPECT_EQ(streamed,
+              posix_json(p, names).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+}
+
+TEST(WriteObjectListJson, GivesEachKindItsOwnForm) {
+  test::FakeNames names;
+  SegmentRecord s;
+  s.id = 3;
+  PosixRecord p;
+  p.name = "obj";
+  const std::vector<AnyRecord> objects{s, p};
+  std::string out;
+  write_object_list_json(objects, names, [&out](std::string_view piece) { out += piece; });
+  const auto parsed = nlohmann::json::parse(out);
+  ASSERT_EQ(parsed.at("segments").size(), 2U);
+  EXPECT_EQ(parsed["segments"][0]["type"], "sysv");
+  EXPECT_EQ(parsed["segments"][0]["id"], 3);
+  EXPECT_EQ(parsed["segments"][1]["type"], "posix");
+  EXPECT_EQ(parsed["segments"][1]["name"], "/obj");
+  EXPECT_FALSE(parsed["segments"][1].contains("id"));
+  nlohmann::ordered_json dom;
+  dom["segments"] = {segment_json(s, names), posix_json(p, names)};
+  EXPECT_EQ(out, dom.dump() + "\n");
+}
+
 TEST(AppendJsonString, EscapesAsNlohmannDoes) {
   const std::vector<std::string> texts{
       "",

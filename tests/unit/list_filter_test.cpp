@@ -205,5 +205,46 @@ TEST(SortSegments, LeavesAnEmptyListEmpty) {
   EXPECT_TRUE(segments.empty());
 }
 
+TEST(Matches, APosixObjectPassesOwnerAndSizeButNoSystemVOnlyFilter) {
+  PosixRecord p;
+  p.name = "obj";
+  p.uid = 1000;
+  p.size = 4096;
+  ListFilter filter;
+  filter.owner = 1000;
+  filter.min_size = 4096;
+  EXPECT_TRUE(matches(filter, p));
+  filter.owner = 1001;
+  EXPECT_FALSE(matches(filter, p));
+  for (int which = 0; which < 4; ++which) {
+    ListFilter only;
+    if (which == 0) only.creator = 1000;
+    if (which == 1) only.key = 5;
+    if (which == 2) only.orphaned = true;
+    if (which == 3) only.dest = true;
+    EXPECT_FALSE(matches(only, p)) << which;
+  }
+}
+
+TEST(SortObjects, OrdersBothKindsByOneColumn) {
+  FakeNames names;
+  PosixRecord big;
+  big.name = "big";
+  big.size = 9000;
+  SegmentRecord mid = segment(1, 0, 5000);
+  PosixRecord small;
+  small.name = "small";
+  small.size = 10;
+  std::vector<AnyRecord> objects{big, mid, small};
+  sort_objects(objects, *find_column("SIZE"), Order::ascending, names);
+  EXPECT_EQ(std::get<PosixRecord>(objects[0]).name, "small");
+  EXPECT_EQ(std::get<SegmentRecord>(objects[1]).id, 1);
+  EXPECT_EQ(std::get<PosixRecord>(objects[2]).name, "big");
+  ListFilter filter;
+  filter.min_size = 5000;
+  apply_filter(filter, objects);
+  EXPECT_EQ(objects.size(), 2U);
+}
+
 }  // namespace
 }  // namespace shmtool

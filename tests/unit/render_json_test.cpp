@@ -12,10 +12,11 @@ namespace {
 
 using test::FakeNames;
 
-const std::vector<std::string> kSpecKeys{"id",    "key",    "key_hex", "size",   "mode",   "perms",
-                                         "uid",   "user",   "gid",     "group",  "cuid",   "cuser",
-                                         "cgid",  "cgroup", "cpid",    "lpid",   "nattch", "atime",
-                                         "dtime", "ctime",  "dest",    "locked", "rss",    "swap"};
+// Version 2 puts "type" first, as in the POSIX object.
+const std::vector<std::string> kSpecKeys{
+    "type",  "id",    "key",   "key_hex", "size",   "mode",   "perms", "uid",  "user",
+    "gid",   "group", "cuid",  "cuser",   "cgid",   "cgroup", "cpid",  "lpid", "nattch",
+    "atime", "dtime", "ctime", "dest",    "locked", "rss",    "swap"};
 
 SegmentRecord known_record() {
   SegmentRecord s;
@@ -53,7 +54,7 @@ TEST(SegmentJson, MatchesTheSpecExample) {
   names.users[1000] = "alice";
   const auto j = segment_json(known_record(), names);
   EXPECT_EQ(j.dump(),
-            R"({"id":32773,"key":5678,"key_hex":"0x0000162e","size":1024,"mode":416,)"
+            R"({"type":"sysv","id":32773,"key":5678,"key_hex":"0x0000162e","size":1024,"mode":416,)"
             R"("perms":"rw-r-----","uid":0,"user":"root","gid":0,"group":"root",)"
             R"("cuid":1000,"cuser":"alice","cgid":100,"cgroup":"users","cpid":4702,"lpid":0,)"
             R"("nattch":0,"atime":1763806451,"dtime":null,"ctime":1763806450,"dest":false,)"

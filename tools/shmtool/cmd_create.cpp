@@ -4,15 +4,18 @@
 
 #include <unistd.h>
 
+#include "bus_guard.hpp"
 #include "command.hpp"
 #include "failure.hpp"
 #include "key_args.hpp"
+#include "model/posix_name.hpp"
 #include "render/render_json.hpp"
 #include "sysv/attachment.hpp"
 #include "sysv/kernel_limits.hpp"
 #include "sysv/segment_ops.hpp"
 #include "util/mode_parse.hpp"
 #include "util/size_parse.hpp"
+#include "util/terminal_text.hpp"
 
 namespace shmtool::cli {
 namespace {
@@ -51,7 +54,64 @@ void populate_segment(const CreateOutcome& outcome, Context& context) {
   }
 }
 
+// Maps the object and faults its pages in: allocated now for an object made just now, read
+// only for one that existed (reporting it needs only read permission, and so does this).
+void populate_object(const PosixCreateOutcome& outcome, Context& context) {
+  const Access access = outcome.created ? Access::read_write : Access::read_only;
+  const std::string& name = outcome.object.name;
+  auto mapped = PosixFile::open(context.shm_dir(), name, access);
+  Result<Attachment> attachment = mapped.ok() ? mapped->map(access) : mapped.error();
+  if (!attachment.ok()) {
+    if (outcome.created) (void)remove_posix(context.shm_dir(), name);
+    throw CommandFailure(std::move(attachment).error());
+  }
+  const BusErrorGuard guard(context.command, posix_display_name(name));
+  if (attachment->populate(0, attachment->bytes().size(), access) || !outcome.created) return;
+  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  const std::span<std::byte> bytes = attachment->bytes();
+  for (std::size_t at = 0; at < bytes.size(); at += page) {
+    volatile std::byte* cell = bytes.data() + at;
+    *cell = *cell;
+  }
+}
+
+int run_create_posix(const CreateOptions& options, const SegmentRef& ref, Context& context) {
+  if (options.hugetlb || options.noreserve) {
+    fail_usage(options.hugetlb ? "--hugetlb" : "--noreserve",
+               "goes with System V segments only; a POSIX object lives in /dev/shm's tmpfs");
+  }
+  PosixCreateRequest request;
+  request.name = ref.name;
+  request.size = unwrap(parse_size(options.size, "--size"));
+  request.mode = unwrap(parse_mode(options.mode, "--mode"));
+  request.exclusive = options.exclusive ? Exclusive::yes : Exclusive::no;
+  PosixCreateOutcome outcome = unwrap(create_posix(context.shm_dir(), request));
+  if (options.populate) {
+    populate_object(outcome, context);
+    // What it occupies now that its pages are in.
+    auto now = stat_posix(context.shm_dir(), outcome.object.name);
+    if (now.ok() && now->ino == outcome.object.ino) outcome.object = std::move(*now);
+  }
+  try {
+    if (context.json()) {
+      auto object = posix_json(outcome.object, context.names);
+      object["created"] = outcome.created;
+      write_json(context.out, object);
+    } else {
+      context.out.write(escape_for_terminal(posix_display_name(outcome.object.name)) + "\n");
+    }
+    context.out.flush();
+  } catch (const OutputError&) {
+    if (outcome.created) (void)remove_posix(context.shm_dir(), outcome.object.name);
+    throw;
+  }
+  return kSuccess;
+}
+
 int run_create(const CreateOptions& options, Context& context) {
+  if (!options.key.empty() && is_posix_form(options.key)) {
+    return run_create_posix(options, unwrap(parse_key_ref(options.key)), context);
+  }
   CreateRequest request;
   request.size = unwrap(parse_size(options.size, "--size"));
   request.mode = unwrap(parse_mode(options.mode, "--mode"));
@@ -98,7 +158,8 @@ void print_outcome(CreateOutcome& outcome, Context& context) {
 Runner setup_create(CLI::App& app) {
   auto options = std::make_shared<CreateOptions>();
   app.add_option("KEY", options->key,
-                 "0xKEY, key:N or ftok:PATH[:PROJ]; leave out for a private segment");
+                 "0xKEY, key:N, ftok:PATH[:PROJ], or /NAME for a POSIX object; leave out for a "
+                 "private segment");
   app.add_option("-s,--size", options->size, "Size in bytes, or with K, M, G, T (e.g. 64K)")
       ->option_text("SIZE")
       ->required();
@@ -112,9 +173,10 @@ Runner setup_create(CLI::App& app) {
   app.add_flag("--populate", options->populate,
                "Allocate every page now, so the first write is not slowed by page faults");
   app.footer(
-      "Prints the new segment's id. When KEY names a live segment already, that segment is\n"
-      "reported (\"created\": false with --json) if SIZE fits in it; --exclusive makes that\n"
-      "an error.");
+      "Prints the new segment's id (a POSIX object: its /NAME). When KEY names a live segment\n"
+      "already, that segment is reported (\"created\": false with --json) if SIZE fits in it;\n"
+      "--exclusive makes that an error. /NAME makes a POSIX object, as shm_open and ftruncate\n"
+      "do, with exactly MODE (no umask).");
   return [options](Context& context) { return run_create(*options, context); };
 }
 

@@ -33,13 +33,21 @@ std::string column_help() {
     lines.push_back({c.name, std::string(c.help)});
   std::string text = "Columns (for -o and --sort):\n";
   text += format_labelled_lines(lines, LabelLayout{"  ", "", 8, 2});
-  text += "Defaults:";
-  for (const Column* c : default_columns())
-    text += " " + std::string(c->name);
+  const auto defaults = [&text](const char* label, TypeSelection types) {
+    text += label;
+    for (const Column* c : default_columns(types))
+      text += " " + std::string(c->name);
+    text += "\n";
+  };
+  defaults("Defaults:", TypeSelection::sysv);
+  defaults("With --type posix:", TypeSelection::posix);
+  defaults("With --type all:", TypeSelection::all);
   text +=
-      "\nWith --json: {\"segments\": [OBJECT, ...]}, every field of each segment; rss and swap\n"
-      "are read (from /proc/sysvipc/shm, slow with many segments) only when -o names RSS or\n"
-      "SWAP, and are null otherwise.";
+      "A column a kind does not have shows '-'. With --json: {\"segments\": [OBJECT, ...]},\n"
+      "every field of each segment, each POSIX object in its own form (\"type\": \"posix\");\n"
+      "rss and swap are read (from /proc/sysvipc/shm, slow with many segments) only when -o\n"
+      "names RSS or SWAP, and are null otherwise. POSIX objects are sorted by name; with\n"
+      "--type all they follow the segments.";
   return text;
 }
 
@@ -58,12 +66,51 @@ class FilteredRows final : public SegmentSink {
   TableBuilder& table_;
 };
 
+// Lists POSIX objects, or both kinds (--type posix|all).
+int list_objects(const ListOptions& options, Context& context, TypeSelection types,
+                 const std::vector<const Column*>& columns, const Column* sort_by, bool wants_usage,
+                 const TableOptions& layout) {
+  const ListFilter filter = build_filter(options.filters, context.names);
+  std::vector<AnyRecord> objects;
+  if (types == TypeSelection::all) {
+    SegmentTable table =
+        unwrap(list_segments(context.kernel, wants_usage ? Usage::read : Usage::skip));
+    objects.reserve(table.segments.size());
+    for (SegmentRecord& s : table.segments)
+      objects.emplace_back(std::move(s));
+  }
+  std::vector<PosixRecord> posix = unwrap(list_posix_objects(context.shm_dir()));
+  objects.reserve(objects.size() + posix.size());
+  for (PosixRecord& p : posix)
+    objects.emplace_back(std::move(p));
+  apply_filter(filter, objects);
+  if (sort_by != nullptr) {
+    sort_objects(objects, *sort_by, options.reverse ? Order::descending : Order::ascending,
+                 context.names);
+  } else if (options.reverse) {
+    std::reverse(objects.begin(), objects.end());
+  }
+  auto write_out = [&context](std::string_view piece) { context.out.write(piece); };
+  if (context.json()) {
+    write_object_list_json(objects, context.names, write_out);
+    return kSuccess;
+  }
+  TableBuilder builder(columns, context.names, layout);
+  builder.reserve(objects.size());
+  for (const AnyRecord& object : objects)
+    builder.add(object);
+  builder.write(write_out);
+  return kSuccess;
+}
+
 int run_list(const ListOptions& options, Context& context) {
-  std::vector<const Column*> columns = default_columns();
-  if (options.columns_opt->count() > 0) columns = unwrap(parse_column_list(options.columns));
+  const TypeSelection types = type_selection(options.filters);
+  std::vector<const Column*> columns = default_columns(types);
+  if (options.columns_opt->count() > 0) {
+    columns = unwrap(parse_column_list(options.columns, types));
+  }
   const Column* sort_by = nullptr;
   if (options.sort_opt->count() > 0) sort_by = unwrap(parse_sort_column(options.sort));
-  const ListFilter filter = build_filter(options.filters, context.names);
 
   // rss and swap are only in /proc/sysvipc/shm, whose kernel-side walk costs several times the
   // listing itself: read it when RSS or SWAP is shown or sorted by, in the table or JSON.
@@ -74,8 +121,12 @@ int run_list(const ListOptions& options, Context& context) {
   layout.headings = options.noheadings ? Headings::hide : Headings::show;
   layout.layout = options.raw ? Layout::raw : Layout::aligned;
   layout.sizes = options.bytes ? SizeStyle::bytes : SizeStyle::human;
+  if (types != TypeSelection::sysv) {
+    return list_objects(options, context, types, columns, sort_by, wants_usage, layout);
+  }
   auto write_out = [&context](std::string_view piece) { context.out.write(piece); };
 
+  const ListFilter filter = build_filter(options.filters, context.names);
   if (!context.json() && !wants_usage && sort_by == nullptr && !options.reverse) {
     // The table in index order needs no record kept: each segment becomes cells as it is read.
     TableBuilder builder(columns, context.names, layout);

@@ -107,6 +107,21 @@ int run_lock(const LockOptions& options, Context& context) {
     timeout = unwrap(parse_duration(options.timeout, "--timeout", kLongestTimeout));
   }
   if (options.command.empty()) fail_usage("COMMAND", "give a command to run after '--'");
+  if (is_posix(ref)) {
+    // flock(2) on the object's file. COMMAND inherits the locked descriptor, and its number in
+    // SHMTOOL_FLOCKS, so a shmtool inside it finds the lock held (flock on the same open file
+    // succeeds at once) instead of waiting for it.
+    const ObjectLock lock = hold_object_lock(context.shm_dir(), ref.name, timeout);
+    const std::string_view inherited = inherited_object_locks();
+    std::string value(inherited);
+    if (!value.empty()) value += ',';
+    value += lock.entry();
+    lock.make_inheritable();
+    if (setenv(kHeldObjectLocksVariable, value.c_str(), 1) != 0) {
+      throw CommandFailure(errno_error(Op::lock, errno, kHeldObjectLocksVariable));
+    }
+    return run_command(options.command, context);
+  }
   const SegmentRecord segment = unwrap(lookup_segment(context.kernel, ref, Usage::skip));
   const std::optional<HeldLock> lock = hold_lock(segment, timeout);
   if (lock) {
@@ -128,7 +143,8 @@ int run_lock(const LockOptions& options, Context& context) {
 
 Runner setup_lock(CLI::App& app) {
   auto options = std::make_shared<LockOptions>();
-  app.add_option("SEGMENT", options->segment, "The segment whose lock to hold")->required();
+  app.add_option("SEGMENT", options->segment, "The segment (or /NAME) whose lock to hold")
+      ->required();
   app.add_option("COMMAND", options->command, "The command and its arguments, after '--'");
   options->timeout_opt = app.add_option("-t,--timeout", options->timeout,
                                         "Give up after DURATION: 5, 0.5, 500ms, 2m (exit 1)")
@@ -137,7 +153,9 @@ Runner setup_lock(CLI::App& app) {
       "Runs COMMAND while holding the segment's cooperative lock and exits with its status\n"
       "(128+N if a signal N ended it; 126/127 if it could not be run). The lock is a System V\n"
       "semaphore with key 0xffffffff - shmid, taken with SEM_UNDO: if shmtool dies, the kernel\n"
-      "releases it. write --lock and read --lock take the same lock; see shmtool-lock(1).");
+      "releases it. A POSIX object's lock is flock(2) LOCK_EX on its file in /dev/shm, so C\n"
+      "programs join with flock on their shm_open descriptor. write --lock and read --lock take\n"
+      "the same lock; see shmtool-lock(1).");
   return [options](Context& context) { return run_lock(*options, context); };
 }
 

@@ -3,10 +3,12 @@
 
 #include <memory>
 
+#include "bus_guard.hpp"
 #include "command.hpp"
 #include "detach_check.hpp"
 #include "failure.hpp"
 #include "nested_lock.hpp"
+#include "posix/object_lock.hpp"
 #include "progress.hpp"
 #include "render/json_stream.hpp"
 #include "sysv/read_data.hpp"
@@ -72,6 +74,49 @@ void write_bytes(Context& context, const ReadWindow& window, std::uint64_t offse
   bar.finish();
 }
 
+// Prints the window as asked: JSON, hex, or the bytes (text mode adds a newline).
+template <class Record>
+void deliver(const ReadOptions& options, Context& context, const Record& record,
+             const ReadRequest& request, const ReadWindow& window) {
+  if (context.json()) {
+    // Streamed in pieces: no copy of the bytes, nor of their JSON, however large the segment.
+    write_data_json(record, request.offset, window.bytes,
+                    [&context](std::string_view piece) { context.out.write(piece); });
+  } else if (options.hex) {
+    write_hex(context.out, window.bytes, request.offset);
+  } else {
+    write_bytes(
+        context, window, request.offset,
+        wants_progress(options.progress ? ProgressRequest::asked : ProgressRequest::automatic,
+                       window.bytes.size()));
+    if (!options.binary) context.out.write("\n");
+  }
+  context.out.flush();
+}
+
+int run_read_posix(const ReadOptions& options, const SegmentRef& ref, const ReadRequest& request,
+                   std::optional<std::chrono::milliseconds> timeout, Context& context) {
+  const ShmDir& dir = context.shm_dir();
+  const std::string subject = posix_display_name(ref.name);
+  if (options.wait) (void)unwrap(wait_for_posix(dir, ref.name, timeout));
+  PosixRecord read_from;
+  {
+    std::optional<ObjectLock> lock;
+    if (options.lock) lock.emplace(hold_object_lock(dir, ref.name, timeout));
+    const PosixFile file = unwrap(PosixFile::open(dir, ref.name, Access::read_only));
+    read_from = file.record();
+    (void)unwrap(select_read_bytes({}, read_from.size, subject, request));
+    Attachment mapped = unwrap(file.map(Access::read_only));
+    const BusErrorGuard guard(context.command, subject);
+    const auto bytes = unwrap(select_read_bytes(mapped.bytes(), read_from.size, subject, request));
+    const ReadWindow window{std::move(mapped), bytes};
+    deliver(options, context, read_from, request, window);
+  }
+  // Unlinked only once everything was delivered, and only the file that was read.
+  if (options.remove) (void)unwrap(remove_posix(dir, ref.name, &read_from));
+  return kSuccess;
+}
+
 int run_read(const ReadOptions& options, Context& context) {
   if (options.binary && options.hex) fail_usage("--binary", "give --binary or --hex, not both");
   if (options.hex && context.json()) {
@@ -83,7 +128,8 @@ int run_read(const ReadOptions& options, Context& context) {
   const SegmentRef ref = unwrap(parse_segment_ref(options.segment));
   if (options.wait && ref.form == RefForm::id) {
     fail_usage(ref.text,
-               "--wait needs a key (0xKEY, key:N or ftok:PATH): an id cannot appear later");
+               "--wait needs a key (0xKEY, key:N or ftok:PATH) or /NAME: an id cannot appear "
+               "later");
   }
   ReadRequest request;
   request.offset = unwrap(parse_byte_count(options.offset, "--offset"));
@@ -94,6 +140,8 @@ int run_read(const ReadOptions& options, Context& context) {
   std::optional<std::chrono::milliseconds> timeout;
   if (options.timeout_opt->count() > 0)
     timeout = unwrap(parse_duration(options.timeout, "--timeout", kLongestTimeout));
+
+  if (is_posix(ref)) return run_read_posix(options, ref, request, timeout, context);
 
   SegmentRecord segment;
   if (options.wait) {
@@ -106,20 +154,7 @@ int run_read(const ReadOptions& options, Context& context) {
     // With --lock, the copy to standard output happens while no cooperating writer is copying.
     const std::optional<HeldLock> lock = options.lock ? hold_lock(segment, timeout) : std::nullopt;
     const ReadWindow window = unwrap(open_read_window(segment, request));
-    if (context.json()) {
-      // Streamed in pieces: no copy of the bytes, nor of their JSON, however large the segment.
-      write_data_json(segment, request.offset, window.bytes,
-                      [&context](std::string_view piece) { context.out.write(piece); });
-    } else if (options.hex) {
-      write_hex(context.out, window.bytes, request.offset);
-    } else {
-      write_bytes(
-          context, window, request.offset,
-          wants_progress(options.progress ? ProgressRequest::asked : ProgressRequest::automatic,
-                         window.bytes.size()));
-      if (!options.binary) context.out.write("\n");
-    }
-    context.out.flush();
+    deliver(options, context, segment, request, window);
   }  // detached; the lock released
   // Removed only once everything was delivered: a failed write leaves the data in place.
   if (options.remove) {
@@ -135,8 +170,7 @@ int run_read(const ReadOptions& options, Context& context) {
 
 Runner setup_read(CLI::App& app) {
   auto options = std::make_shared<ReadOptions>();
-  app.add_option("SEGMENT", options->segment, "The segment: id, 0xKEY, key:N or ftok:PATH[:PROJ]")
-      ->required();
+  app.add_option("SEGMENT", options->segment, kSegmentHelp)->required();
   app.add_option("-O,--offset", options->offset, "Start at byte N")
       ->option_text("N")
       ->default_str("0");
@@ -148,7 +182,7 @@ Runner setup_read(CLI::App& app) {
                "The exact bytes, nothing added (default: text up to the first NUL)");
   app.add_flag("-x,--hex", options->hex, "A hexdump -C style dump with offsets (not with -B)");
   app.add_flag("--rm", options->remove, "Remove the segment after reading it");
-  app.add_flag("-w,--wait", options->wait, "Wait for the key to name a segment");
+  app.add_flag("-w,--wait", options->wait, "Wait for the key (or /NAME) to name a segment");
   app.add_flag("--progress", options->progress,
                "Show a progress bar on stderr (default: for 64 MiB or more to a terminal)");
   app.add_flag("-L,--lock", options->lock,
@@ -162,7 +196,8 @@ Runner setup_read(CLI::App& app) {
       "Text mode prints the bytes from the offset up to the first NUL (or the end), then a\n"
       "newline: what the classic client prints. --json prints {\"id\", \"key\", \"offset\",\n"
       "\"length\", \"encoding\", \"data\"}, data as UTF-8 text when it is, else base64; it holds\n"
-      "the text-mode bytes, or the exact bytes with --binary.");
+      "the text-mode bytes, or the exact bytes with --binary. A POSIX object's document has\n"
+      "\"name\" in place of \"id\" and \"key\".");
   return [options](Context& context) { return run_read(*options, context); };
 }
 

@@ -9,6 +9,9 @@
 #include "multi_item.hpp"
 #include "render/render_json.hpp"
 #include "sysv/segment_ops.hpp"
+#include "util/terminal_text.hpp"
+
+#include <unistd.h>
 
 namespace shmtool::cli {
 namespace {
@@ -20,11 +23,20 @@ struct RmOptions {
   FilterArgs filters;
 };
 
-// One segment to remove: what the user called it, and its id once known.
+// One segment to remove: what the user called it, and its id once known (a POSIX object:
+// its name).
 struct Target {
   std::string label;
   Result<int> id;
+  std::optional<std::string> posix_name;
 };
+
+// Whether this process may remove POSIX object `object` from the sticky /dev/shm: it owns
+// it, or it is root.
+bool caller_may_remove_posix(const PosixRecord& object) {
+  const uid_t me = geteuid();
+  return me == 0 || me == object.uid;
+}
 
 // A marked segment's key reads 0 (the kernel sets IPC_PRIVATE): its real key is unknown.
 std::string key_words(const SegmentRecord& s) {
@@ -50,17 +62,32 @@ std::vector<Target> targets_of(const RmOptions& options, Context& context) {
   std::vector<Target> targets;
   if (options.all) {
     const ListFilter filter = build_filter(options.filters, context.names);
-    SegmentTable table = unwrap(list_segments(context.kernel, Usage::skip));
-    // Segments the caller may not remove are not its to clean up: --all passes over them.
-    for (const SegmentRecord& s : table.segments) {
-      if (matches(filter, s) && caller_may_remove(s)) {
-        targets.push_back({"id " + std::to_string(s.id), s.id});
+    const TypeSelection types = type_selection(options.filters);
+    if (types != TypeSelection::posix) {
+      SegmentTable table = unwrap(list_segments(context.kernel, Usage::skip));
+      // Segments the caller may not remove are not its to clean up: --all passes over them.
+      for (const SegmentRecord& s : table.segments) {
+        if (matches(filter, s) && caller_may_remove(s)) {
+          targets.push_back({"id " + std::to_string(s.id), s.id, std::nullopt});
+        }
+      }
+    }
+    if (types != TypeSelection::sysv) {
+      // Only regular files not named sem.*: semaphores, links and directories are not listed.
+      for (const PosixRecord& p : unwrap(list_posix_objects(context.shm_dir()))) {
+        if (matches(filter, p) && caller_may_remove_posix(p)) {
+          targets.push_back({posix_display_name(p.name), -1, p.name});
+        }
       }
     }
     return targets;
   }
   for (const SegmentRef& ref : parse_segment_refs(options.segments)) {
-    targets.push_back({ref.text, resolve_id(ref)});
+    if (is_posix(ref)) {
+      targets.push_back({ref.text, -1, ref.name});
+    } else {
+      targets.push_back({ref.text, resolve_id(ref), std::nullopt});
+    }
   }
   return targets;
 }
@@ -68,6 +95,9 @@ std::vector<Target> targets_of(const RmOptions& options, Context& context) {
 int run_rm(const RmOptions& options, Context& context) {
   if (options.all && !options.segments.empty()) {
     fail_usage("--all", "give SEGMENTs or --all, not both");
+  }
+  if (!options.all && options.filters.type_opt->count() > 0) {
+    fail_usage("--type", "goes with --all (a SEGMENT says its own kind: /NAME is POSIX)");
   }
   if (!options.all && options.segments.empty()) {
     fail_usage("SEGMENT", "name at least one segment, or use --all (with filters)");
@@ -81,7 +111,28 @@ int run_rm(const RmOptions& options, Context& context) {
   auto removed = nlohmann::ordered_json::array();
   std::set<int> done;
   const Usage usage = context.json() ? Usage::read : Usage::skip;
+  std::set<std::string> names_done;
   for (const Target& target : targets) {
+    if (target.posix_name) {
+      if (!names_done.insert(*target.posix_name).second) continue;
+      const ShmDir& dir = context.shm_dir();
+      Result<PosixRecord> object = options.dry_run ? stat_posix(dir, *target.posix_name)
+                                                   : remove_posix(dir, *target.posix_name);
+      if (!object.ok()) {
+        failures.add(context, target.label, object.error());
+      } else if (context.json()) {
+        auto json = posix_json(*object, context.names);
+        json["segment"] = target.label;
+        json["marked"] = false;
+        removed.push_back(std::move(json));
+      } else {
+        context.out.write(
+            escape_for_terminal(std::string(options.dry_run ? "would remove " : "removed ") +
+                                posix_display_name(object->name)) +
+            "\n");
+      }
+      continue;
+    }
     if (!target.id.ok()) {
       failures.add(context, target.label, target.id.error());
       continue;
@@ -127,7 +178,8 @@ int run_rm(const RmOptions& options, Context& context) {
 
 Runner setup_rm(CLI::App& app) {
   auto options = std::make_shared<RmOptions>();
-  app.add_option("SEGMENT", options->segments, "Segments to remove: id, 0xKEY, key:N, ftok:PATH");
+  app.add_option("SEGMENT", options->segments,
+                 "Segments to remove: id, 0xKEY, key:N, ftok:PATH, /NAME");
   app.add_flag("-a,--all", options->all,
                "Remove every segment you may remove that the filters match");
   app.add_flag("--dry-run", options->dry_run, "Say what would be removed; remove nothing");
@@ -137,7 +189,10 @@ Runner setup_rm(CLI::App& app) {
       "last one detaches. rm goes on past a failure and exits 1 if any segment failed (3 when\n"
       "the one segment named does not exist). --all without filters removes every segment\n"
       "you may remove in this IPC namespace (you own or created it, or you are root) and\n"
-      "passes over the others.");
+      "passes over the others; --type posix (or all) does the same for POSIX objects in\n"
+      "/dev/shm (you own it, or you are root), never touching sem.* semaphores, links or\n"
+      "directories. Removing a POSIX object unlinks its name; processes that have it open or\n"
+      "mapped keep it until they close it.");
   return [options](Context& context) { return run_rm(*options, context); };
 }
 

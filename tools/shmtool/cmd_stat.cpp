@@ -18,6 +18,15 @@ struct StatOptions {
 
 int run_stat(const StatOptions& options, Context& context) {
   const SegmentRef ref = unwrap(parse_segment_ref(options.segment));
+  if (is_posix(ref)) {
+    const PosixRecord object = unwrap(stat_posix(context.shm_dir(), ref.name));
+    if (context.json()) {
+      write_json(context.out, posix_json(object, context.names));
+    } else {
+      context.out.write(render_posix_stat(object, context.names));
+    }
+    return kSuccess;
+  }
   const SegmentRecord record = unwrap(lookup_segment(context.kernel, ref, Usage::read));
   const LockReport lock = inspect_lock(record);
   if (context.json()) {
@@ -35,12 +44,12 @@ int run_stat(const StatOptions& options, Context& context) {
 
 Runner setup_stat(CLI::App& app) {
   auto options = std::make_shared<StatOptions>();
-  app.add_option("SEGMENT", options->segment, "The segment: id, 0xKEY, key:N or ftok:PATH[:PROJ]")
-      ->required();
+  app.add_option("SEGMENT", options->segment, kSegmentHelp)->required();
   app.footer(
       "Prints every field IPC_STAT and /proc/sysvipc/shm give, one 'field: value' a line,\n"
       "or the segment object with --json (plus \"lock\": its cooperative lock, or null).\n"
-      "Works on segments you may not read.");
+      "Works on segments you may not read. A POSIX object (/NAME) gets what stat(2) says of\n"
+      "its file in /dev/shm.");
   return [options](Context& context) { return run_stat(*options, context); };
 }
 

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "bus_guard.hpp"
 #include "command.hpp"
 #include "detach_check.hpp"
 #include "failure.hpp"
@@ -70,10 +71,26 @@ std::string bytes_word(std::uint64_t n) {
                                  outcome});
 }
 
-[[noreturn]] void fail_does_not_fit(const SegmentRecord& s, std::uint64_t offset,
+// What is written to: how messages name it, its size, and what it is.
+struct Destination {
+  std::string subject;
+  std::uint64_t size = 0;
+  const char* noun = "segment";
+};
+
+Destination destination_of(const SegmentRecord& s) {
+  return {"id " + std::to_string(s.id), s.size, "segment"};
+}
+
+Destination destination_of(const PosixRecord& p) {
+  return {posix_display_name(p.name), p.size, "object"};
+}
+
+[[noreturn]] void fail_does_not_fit(const Destination& to, std::uint64_t offset,
                                     const std::string& data_size, Encoding encoding) {
-  fail_does_not_fit("id " + std::to_string(s.id), s.size, offset, data_size, encoding,
-                    "the end (segment size " + std::to_string(s.size) + ")", "nothing was written");
+  fail_does_not_fit(to.subject, to.size, offset, data_size, encoding,
+                    std::string("the end (") + to.noun + " size " + std::to_string(to.size) + ")",
+                    "nothing was written");
 }
 
 // Where the data comes from and what of it is taken.
@@ -85,7 +102,7 @@ struct Input {
 
 // Reads the data in, with room for `room` stored bytes; rewords a stream that overflows.
 PreparedData prepare(const WriteOptions& options, const Input& input, std::uint64_t room,
-                     const SegmentRecord* segment, std::uint64_t offset) {
+                     const Destination* segment, std::uint64_t offset) {
   const int fd = input.fd;
   const Encoding encoding = input.encoding;
   const std::string source = options.file_opt->count() > 0 ? options.file : "standard input";
@@ -127,9 +144,8 @@ class CreatedSegment {
   fail_usage("--offset", "offset " + std::to_string(offset) + " is past the end of " + segment);
 }
 
-void copy_into(int id, std::uint64_t size, std::uint64_t offset, PreparedData& data,
+void copy_into(const Attachment& attachment, std::uint64_t offset, PreparedData& data,
                bool show_progress) {
-  Attachment attachment = unwrap(Attachment::attach(id, size, Access::read_write));
   const std::uint64_t length = data.stored_size();
   if (length >= kPopulateFrom) {
     attachment.populate(static_cast<std::size_t>(offset), static_cast<std::size_t>(length),
@@ -142,6 +158,107 @@ void copy_into(int id, std::uint64_t size, std::uint64_t offset, PreparedData& d
   bar.finish();
 }
 
+bool progress_for(const WriteOptions& options, const PreparedData& data) {
+  return wants_progress(options.progress ? ProgressRequest::asked : ProgressRequest::automatic,
+                        data.stored_size());
+}
+
+// What run_write worked out before it knew which kind it writes to.
+struct WritePlan {
+  Input input;
+  std::uint64_t offset = 0;
+  std::optional<std::uint64_t> create_size;
+  unsigned create_mode = 0600;
+  std::optional<std::chrono::milliseconds> lock_timeout;
+};
+
+// Removes an object this command created if it fails before the data is in.
+class CreatedObject {
+ public:
+  CreatedObject(const ShmDir& dir, PosixRecord record) : dir_(dir), record_(std::move(record)) {}
+  CreatedObject(const CreatedObject&) = delete;
+  CreatedObject& operator=(const CreatedObject&) = delete;
+  ~CreatedObject() {
+    if (armed_) (void)remove_posix(dir_, record_.name, &record_);
+  }
+  void keep() { armed_ = false; }
+
+ private:
+  const ShmDir& dir_;
+  PosixRecord record_;
+  bool armed_ = true;
+};
+
+int run_write_posix(const WriteOptions& options, const SegmentRef& ref, const WritePlan& plan,
+                    Context& context) {
+  const ShmDir& dir = context.shm_dir();
+  const std::uint64_t offset = plan.offset;
+  const Encoding encoding = plan.input.encoding;
+  const std::string subject = posix_display_name(ref.name);
+  Result<PosixFile> opened = PosixFile::open(dir, ref.name, Access::read_write);
+  std::optional<PreparedData> data;
+  std::optional<CreatedObject> undo;
+  bool created = false;
+  if (!opened.ok()) {
+    if (!options.create || opened.error().kind != ErrorKind::not_found) {
+      throw CommandFailure(std::move(opened).error());
+    }
+    data = prepare(options, plan.input, UINT64_MAX, nullptr, offset);
+    PosixCreateRequest request;
+    request.name = ref.name;
+    request.size = plan.create_size.value_or(offset + data->stored_size());
+    request.mode = plan.create_mode;
+    if (request.size == 0) fail_usage("--size", "there is no data to size the object by");
+    if (offset > request.size) {
+      fail_offset_past_end(offset, "an object of --size " + std::to_string(request.size));
+    }
+    if (data->stored_size() > request.size - offset) {
+      fail_does_not_fit(subject, request.size, offset, bytes_word(data->stored_size()), encoding,
+                        "the end of the --size " + std::to_string(request.size),
+                        "nothing was created or written");
+    }
+    const PosixCreateOutcome outcome = unwrap(create_posix(dir, request));
+    created = outcome.created;
+    if (created) undo.emplace(dir, outcome.object);
+    opened = PosixFile::open(dir, ref.name, Access::read_write);
+  }
+  const PosixFile file = unwrap(std::move(opened));
+  const PosixRecord& object = file.record();
+  if (options.create && plan.create_size && object.size < *plan.create_size) {
+    Error error{ErrorKind::too_large, Op::create, EEXIST, subject,
+                "exists with size " + std::to_string(object.size) + " bytes, smaller than the " +
+                    std::to_string(*plan.create_size) + " bytes asked for"};
+    error.posix = true;
+    throw CommandFailure(std::move(error));
+  }
+  if (offset > object.size) {
+    fail_offset_past_end(offset, subject + " (size " + std::to_string(object.size) + ")");
+  }
+  const std::uint64_t room = object.size - offset;
+  const Destination destination = destination_of(object);
+  if (!data) data = prepare(options, plan.input, room, &destination, offset);
+  if (data->stored_size() > room) {
+    fail_does_not_fit(destination, offset, bytes_word(data->stored_size()), encoding);
+  }
+  {
+    std::optional<ObjectLock> lock;
+    if (options.lock) lock.emplace(hold_object_lock(dir, ref.name, plan.lock_timeout));
+    const Attachment attachment = unwrap(file.map(Access::read_write));
+    const BusErrorGuard guard(context.command, subject);
+    copy_into(attachment, offset, *data, progress_for(options, *data));
+  }
+  if (undo) undo->keep();
+  if (context.json()) {
+    nlohmann::ordered_json result;
+    result["name"] = subject;
+    result["offset"] = offset;
+    result["length"] = data->stored_size();
+    result["created"] = created;
+    write_json(context.out, result);
+  }
+  return kSuccess;
+}
+
 int run_write(const WriteOptions& options, Context& context) {
   const bool have_data = options.data_opt->count() > 0 && options.data != "-";
   if (have_data && options.file_opt->count() > 0) {
@@ -152,7 +269,7 @@ int run_write(const WriteOptions& options, Context& context) {
   }
   const SegmentRef ref = unwrap(parse_segment_ref(options.segment));
   if (options.create && ref.form == RefForm::id) {
-    fail_usage(ref.text, "--create needs a key (0xKEY, key:N or ftok:PATH), not an id");
+    fail_usage(ref.text, "--create needs a key (0xKEY, key:N or ftok:PATH) or /NAME, not an id");
   }
   if (options.timeout_opt->count() > 0 && !options.lock) {
     fail_usage("--timeout", "goes with --lock");
@@ -187,6 +304,10 @@ int run_write(const WriteOptions& options, Context& context) {
     }
   } else if (!have_data) {
     input.fd = STDIN_FILENO;
+  }
+  if (is_posix(ref)) {
+    return run_write_posix(
+        options, ref, WritePlan{input, offset, create_size, create_mode, lock_timeout}, context);
   }
 
   Result<SegmentRecord> existing = lookup_segment(context.kernel, ref, Usage::skip);
@@ -234,17 +355,18 @@ int run_write(const WriteOptions& options, Context& context) {
                                      std::to_string(segment.size) + ")");
   }
   const std::uint64_t room = segment.size - offset;
-  if (!data) data = prepare(options, input, room, &segment, offset);
+  const Destination destination = destination_of(segment);
+  if (!data) data = prepare(options, input, room, &destination, offset);
   if (data->stored_size() > room) {
-    fail_does_not_fit(segment, offset, bytes_word(data->stored_size()), encoding);
+    fail_does_not_fit(destination, offset, bytes_word(data->stored_size()), encoding);
   }
   {
     // Readers that take the lock never see this copy half done.
     const std::optional<HeldLock> lock =
         options.lock ? hold_lock(segment, lock_timeout) : std::nullopt;
-    copy_into(segment.id, segment.size, offset, *data,
-              wants_progress(options.progress ? ProgressRequest::asked : ProgressRequest::automatic,
-                             data->stored_size()));
+    const Attachment attachment =
+        unwrap(Attachment::attach(segment.id, segment.size, Access::read_write));
+    copy_into(attachment, offset, *data, progress_for(options, *data));
   }
   if (undo) undo->keep();
   warn_if_removed_on_detach(context, segment, created);
@@ -265,8 +387,7 @@ int run_write(const WriteOptions& options, Context& context) {
 
 Runner setup_write(CLI::App& app) {
   auto options = std::make_shared<WriteOptions>();
-  app.add_option("SEGMENT", options->segment, "The segment: id, 0xKEY, key:N or ftok:PATH[:PROJ]")
-      ->required();
+  app.add_option("SEGMENT", options->segment, kSegmentHelp)->required();
   options->data_opt =
       app.add_option("DATA", options->data, "The data; '-' or none reads standard input");
   options->file_opt =

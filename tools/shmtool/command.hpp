@@ -4,9 +4,11 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string_view>
 
 #include "output.hpp"
+#include "posix/shm_dir.hpp"
 #include "sysv/kernel.hpp"
 #include "util/names.hpp"
 #include "util/result.hpp"
@@ -21,6 +23,14 @@ struct GlobalOptions {
 
 /// The run of one command: its name, the global options, and the outside world.
 struct Context {
+  Context(std::string_view command_name, const GlobalOptions& global_options, Output& output,
+          ShmKernel& shm_kernel, SystemNames& system_names)
+      : command(command_name),
+        global(global_options),
+        out(output),
+        kernel(shm_kernel),
+        names(system_names) {}
+
   std::string_view command;
   const GlobalOptions& global;
   Output& out;
@@ -29,10 +39,16 @@ struct Context {
 
   /// Whether --json was given.
   bool json() const { return global.json; }
+  /// The directory of POSIX objects, opened on first use; throws CommandFailure when it
+  /// cannot be (missing, not a tmpfs).
+  const ShmDir& shm_dir();
   /// Prints a failure line for one item of a multi-item command on stderr.
   void report(const Error& error) const;
   /// Prints "shmtool: COMMAND: SUBJECT: WORDS" on stderr, after what stdout holds so far.
   void warn(const std::string& subject, const std::string& words) const;
+
+ private:
+  std::optional<ShmDir> shm_dir_;
 };
 
 /// Runs a parsed command and returns its exit code; throws CommandFailure to fail.
@@ -64,6 +80,10 @@ Runner setup_rm(CLI::App& app);
 Runner setup_chown(CLI::App& app);
 Runner setup_chmod(CLI::App& app);
 Runner setup_lock(CLI::App& app);
+
+/// The help of a SEGMENT argument.
+inline constexpr const char* kSegmentHelp =
+    "The segment: id, 0xKEY, key:N, ftok:PATH[:PROJ], or /NAME (a POSIX object)";
 
 /// Writes `value` to the output as one line of JSON.
 void write_json(Output& out, const nlohmann::ordered_json& value);

@@ -4,6 +4,8 @@
 #include "util/human_format.hpp"
 #include "util/terminal_text.hpp"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -32,7 +34,58 @@ std::string permission_words(Op op) {
   }
 }
 
+std::string posix_permission_words(Op op) {
+  switch (op) {
+    case Op::attach:
+      return "permission denied (the object's mode does not let you open it: reading needs read "
+             "permission, writing needs write permission)";
+    case Op::remove:
+      return "permission denied (/dev/shm is sticky: only the object's owner or root may remove "
+             "it)";
+    case Op::set_owner:
+      return "permission denied (only root may give an object away; its owner may change its "
+             "group to one of their own)";
+    case Op::set_mode:
+      return "permission denied (only the object's owner or root may change it)";
+    case Op::create:
+      return "permission denied (an object with this name exists and its mode does not let you "
+             "read it)";
+    default:
+      return "permission denied";
+  }
+}
+
+std::string file_type_words(std::uint32_t type) {
+  switch (type) {
+    case S_IFLNK:
+      return "a symbolic link (shmtool never follows one in /dev/shm)";
+    case S_IFDIR:
+      return "a directory";
+    case S_IFIFO:
+      return "a FIFO";
+    case S_IFSOCK:
+      return "a socket";
+    case S_IFCHR:
+    case S_IFBLK:
+      return "a device";
+    default:
+      return "not a regular file";
+  }
+}
+
+std::string shm_dir_words(const Error& e) {
+  if (e.err == EMEDIUMTYPE) {
+    return "not a tmpfs, so it is not where shm_open keeps POSIX shared memory objects (mount "
+           "one: mount -t tmpfs -o mode=1777 tmpfs /dev/shm)";
+  }
+  if (e.err == ENOENT) {
+    return "does not exist: POSIX shared memory needs a tmpfs mounted there";
+  }
+  return "cannot open: " + errno_text(e.err);
+}
+
 std::string not_found_words(const Error& e) {
+  if (e.posix) return "no such object (there is no file of this name in /dev/shm)";
   switch (e.op) {
     case Op::resolve:
       return "no segment has this key";
@@ -107,7 +160,7 @@ std::string create_limit_words(const Error& e) {
 }
 
 std::string system_words(const Error& e) {
-  if (e.op == Op::create && e.err != 0) return create_limit_words(e);
+  if (e.op == Op::create && e.err != 0 && !e.posix) return create_limit_words(e);
   if (e.op == Op::ftok && (e.err == EACCES || e.err == EPERM)) return permission_words(Op::ftok);
   if (e.op == Op::ftok) return "cannot make a key: " + errno_text(e.err);
   if (e.op == Op::open_input) return "cannot open: " + errno_text(e.err);
@@ -139,6 +192,15 @@ int exit_code_for(const Error& error) {
 
 std::string explain(const Error& e) {
   if (!e.detail.empty()) return e.detail;
+  if (e.op == Op::shm_dir) return shm_dir_words(e);
+  if (e.kind == ErrorKind::not_regular) {
+    return "is " + file_type_words(e.st_mode) +
+           ", not a shared memory object; shmtool acts only on regular files in /dev/shm";
+  }
+  if (e.posix && e.kind == ErrorKind::permission) return posix_permission_words(e.op);
+  if (e.posix && e.kind == ErrorKind::exists) {
+    return "an object with this name exists already (leave out --exclusive to use it)";
+  }
   if (e.op == Op::create && e.hugetlb && e.kind == ErrorKind::permission) {
     return huge_page_words(e);
   }
@@ -151,6 +213,7 @@ std::string explain(const Error& e) {
       return "a segment with this key exists already (leave out --exclusive to use it)";
     case ErrorKind::usage:
     case ErrorKind::too_large:
+    case ErrorKind::not_regular:
     case ErrorKind::system:
       break;
   }

@@ -9,6 +9,11 @@ namespace shmtool::cli {
 
 void add_filter_options(CLI::App& app, FilterArgs& args) {
   const std::string group = "Filters";
+  args.type_opt = app.add_option("-t,--type", args.type,
+                                 "Which kind: sysv (System V segments, the default), posix "
+                                 "(POSIX objects in /dev/shm) or all")
+                      ->option_text("TYPE")
+                      ->group(group);
   args.owner_opt =
       app.add_option("--owner", args.owner, "Only segments owned by USER (name or uid)")
           ->option_text("USER")
@@ -27,6 +32,13 @@ void add_filter_options(CLI::App& app, FilterArgs& args) {
       app.add_option("--min-size", args.min_size, "Only segments of at least SIZE bytes")
           ->option_text("SIZE")
           ->group(group);
+}
+
+TypeSelection type_selection(const FilterArgs& args) {
+  if (args.type == "sysv") return TypeSelection::sysv;
+  if (args.type == "posix") return TypeSelection::posix;
+  if (args.type == "all") return TypeSelection::all;
+  fail_usage("--type " + args.type, "unknown type (known: sysv, posix, all)");
 }
 
 bool any_filter(const FilterArgs& args) {

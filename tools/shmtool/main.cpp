@@ -60,6 +60,7 @@ constexpr const char* kFooter = R"(SEGMENT is one of:
   0x0000162e             a key in hex, as ipcs prints keys
   key:5678, key:-5       a key in any C base, signed or unsigned 32-bit
   ftok:PATH[:PROJ]       the key ftok(PATH, PROJ); PROJ is 1..255 or a character, default A
+  /NAME, posix:NAME      the POSIX shared memory object NAME (the file /dev/shm/NAME)
 
 Exit codes: 0 success, 1 failure, 2 usage error, 3 segment not found.
 Run 'shmtool COMMAND --help' for a command's options.)";
@@ -228,6 +229,11 @@ int run_guarded(int argc, char** argv) {
 }
 
 }  // namespace
+
+const ShmDir& Context::shm_dir() {
+  if (!shm_dir_) shm_dir_.emplace(unwrap(ShmDir::open_default()));
+  return *shm_dir_;
+}
 
 void Context::report(const Error& error) const {
   // Lines already printed for earlier items come first, as they happened.

@@ -8,15 +8,28 @@
 namespace shmtool::cli {
 
 const char* const kPermFooter =
-    "Only the owner, the creator, or a privileged process may change a segment. Goes on past\n"
+    "Only the owner, the creator, or a privileged process may change a segment (a POSIX\n"
+    "object: its owner, or root to give it away). Goes on past\n"
     "a failure and exits 1 if any segment failed (3 when the one segment named does not\n"
     "exist). Prints nothing on success; --json prints {\"changed\": [...], \"failed\": [...]}.";
 
-int change_each(const PermOptions& options, Context& context, const PermChange& change) {
+int change_each(const PermOptions& options, Context& context, const PermChange& change,
+                const PosixPermChange& posix_change) {
   const std::vector<SegmentRef> refs = parse_segment_refs(options.segments);
   ItemFailures failures;
   auto changed = nlohmann::ordered_json::array();
   for (const SegmentRef& ref : refs) {
+    if (is_posix(ref)) {
+      Result<PosixRecord> object = posix_change(context.shm_dir(), ref.name);
+      if (!object.ok()) {
+        failures.add(context, ref.text, object.error());
+      } else if (context.json()) {
+        auto json = posix_json(*object, context.names);
+        json["segment"] = ref.text;
+        changed.push_back(std::move(json));
+      }
+      continue;
+    }
     auto id = resolve_id(ref);
     Result<SegmentRecord> record = id.ok() ? change(context.kernel, *id) : id.error();
     if (!record.ok()) {

@@ -21,9 +21,13 @@ struct PermOptions {
 /// Changes one segment by id and returns its new record.
 using PermChange = std::function<Result<SegmentRecord>(ShmKernel&, int)>;
 
-/// Applies `change` to every SEGMENT of `options`; prints {"changed", "failed"} with --json.
-/// Returns the multi-item exit code.
-int change_each(const PermOptions& options, Context& context, const PermChange& change);
+/// Changes one POSIX object by name and returns its new record.
+using PosixPermChange = std::function<Result<PosixRecord>(const ShmDir&, const std::string&)>;
+
+/// Applies `change` (or `posix_change` to a POSIX object) to every SEGMENT of `options`;
+/// prints {"changed", "failed"} with --json. Returns the multi-item exit code.
+int change_each(const PermOptions& options, Context& context, const PermChange& change,
+                const PosixPermChange& posix_change);
 
 /// The help footer both commands show.
 extern const char* const kPermFooter;

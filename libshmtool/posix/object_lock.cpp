@@ -1,0 +1,100 @@
+#include "posix/object_lock.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <utility>
+
+#include "util/poll.hpp"
+
+namespace shmtool {
+namespace {
+
+template <class T>
+bool parse_number(std::string_view text, T& out) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+// The descriptor an enclosing lock passed down for this object, or -1.
+int inherited_fd(std::string_view entries, dev_t dev, ino_t ino) {
+  while (!entries.empty()) {
+    const auto comma = entries.find(',');
+    const std::string_view entry = entries.substr(0, comma);
+    entries = comma == std::string_view::npos ? std::string_view() : entries.substr(comma + 1);
+    const auto first = entry.find(':');
+    const auto second = entry.find(':', first == std::string_view::npos ? first : first + 1);
+    if (first == std::string_view::npos || second == std::string_view::npos) continue;
+    unsigned long long d = 0;
+    unsigned long long i = 0;
+    int fd = -1;
+    if (!parse_number(entry.substr(0, first), d) ||
+        !parse_number(entry.substr(first + 1, second - first - 1), i) ||
+        !parse_number(entry.substr(second + 1), fd) || fd < 0) {
+      continue;
+    }
+    if (d != dev || i != ino) continue;
+    // Only a descriptor of this very file counts; one the holder closed (and a number reused)
+    // does not.
+    struct stat st {};
+    if (fstat(fd, &st) == 0 && st.st_dev == dev && st.st_ino == ino) return fd;
+  }
+  return -1;
+}
+
+}  // namespace
+
+Result<ObjectLock> ObjectLock::take(const ShmDir& dir, const std::string& name,
+                                    std::optional<std::chrono::milliseconds> timeout,
+                                    std::string_view inherited) {
+  auto file = PosixFile::open(dir, name, Access::read_only);
+  if (!file.ok()) return std::move(file).error();
+  const PosixRecord& record = file->record();
+  const int held = inherited.empty() ? -1 : inherited_fd(inherited, record.dev, record.ino);
+  // flock on a descriptor of the same open file the enclosing lock holds succeeds at once.
+  const int fd = held >= 0 ? held : fcntl(file->fd(), F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) return errno_error(Op::lock, errno, posix_display_name(name));
+  ObjectLock lock(fd, held < 0, record.dev, record.ino);
+  if (held >= 0) return lock;
+  auto taken = poll_until(
+      timeout,
+      [fd, &name]() -> Status {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0) return Done{};
+        Error error = errno_error(Op::lock, errno, posix_display_name(name));
+        error.posix = true;
+        return error;
+      },
+      [](const Error& error) { return error.err == EWOULDBLOCK || error.err == EINTR; },
+      [&name]() -> Status {
+        Error error = errno_error(Op::lock, EWOULDBLOCK, posix_display_name(name));
+        error.posix = true;
+        error.detail = "the object's lock is held by another process; gave up at the timeout";
+        return error;
+      });
+  if (!taken.ok()) return std::move(taken).error();
+  return lock;
+}
+
+ObjectLock::ObjectLock(ObjectLock&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), owned_(other.owned_), dev_(other.dev_), ino_(other.ino_) {}
+
+ObjectLock::~ObjectLock() {
+  // Closing the last descriptor of the open file releases the flock.
+  if (fd_ >= 0 && owned_) close(fd_);
+}
+
+std::string ObjectLock::entry() const {
+  return std::to_string(static_cast<unsigned long long>(dev_)) + ":" +
+         std::to_string(static_cast<unsigned long long>(ino_)) + ":" + std::to_string(fd_);
+}
+
+void ObjectLock::make_inheritable() const {
+  const int flags = fcntl(fd_, F_GETFD);
+  if (flags >= 0) fcntl(fd_, F_SETFD, flags & ~FD_CLOEXEC);
+}
+
+}  // namespace shmtool
