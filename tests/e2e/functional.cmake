@@ -63,3 +63,28 @@ set(CMAKE_CROSSCOMPILING_EMULATOR ${SHMTOOL_UNSHARE} --ipc)
 shmtool_functional_test(limits_test ${CMAKE_CURRENT_LIST_DIR}/limits_test.cpp)
 shmtool_functional_test(races_test ${CMAKE_CURRENT_LIST_DIR}/races_test.cpp)
 set(CMAKE_CROSSCOMPILING_EMULATOR "${_shmtool_saved_emulator}")
+
+# POSIX shared memory objects (/NAME): each test runs in a mount namespace of its own with a
+# fresh tmpfs on /dev/shm, and a private IPC namespace (tests/support/private_shm.sh, put in
+# front of the executable as namespace_test gets `unshare --ipc`); the tests refuse to run when
+# /dev/shm is not such a tmpfs, so they never see or touch the host's objects.
+add_library(shmtool_posix_support STATIC ${CMAKE_CURRENT_LIST_DIR}/posix_support.cpp)
+target_link_libraries(shmtool_posix_support PUBLIC shmtool_functional_support
+                                            PRIVATE shmtool_warnings)
+
+# The other side in C (shm_open, ftruncate, mmap, flock), sharing no code with shmtool.
+add_executable(posix_peer ${CMAKE_CURRENT_LIST_DIR}/posix_peer.c)
+set_target_properties(posix_peer PROPERTIES C_STANDARD 11 C_STANDARD_REQUIRED ON)
+target_compile_options(posix_peer PRIVATE -Wall -Wextra -Wconversion -Wsign-conversion
+                                          $<$<BOOL:${SHMTOOL_WERROR}>:-Werror>)
+target_link_libraries(posix_peer PRIVATE rt)
+
+set(CMAKE_CROSSCOMPILING_EMULATOR ${CMAKE_CURRENT_LIST_DIR}/../support/private_shm.sh)
+foreach(suite posix_test posix_interop_test posix_safety_test)
+  shmtool_functional_test(${suite} ${CMAKE_CURRENT_LIST_DIR}/${suite}.cpp)
+  target_link_libraries(${suite} PRIVATE shmtool_posix_support)
+endforeach()
+set(CMAKE_CROSSCOMPILING_EMULATOR "${_shmtool_saved_emulator}")
+target_compile_definitions(posix_interop_test PRIVATE POSIX_PEER="$<TARGET_FILE:posix_peer>"
+                                                      SHMTOOL_TEST_PYTHON="${SHMTOOL_TEST_PYTHON}")
+add_dependencies(posix_interop_test posix_peer)
