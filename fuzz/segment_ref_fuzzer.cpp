@@ -25,6 +25,8 @@ bool same_target(const SegmentRef& a, const SegmentRef& b) {
       return a.key == b.key;
     case RefForm::ftok:
       return a.path == b.path && a.proj == b.proj;
+    case RefForm::posix:
+      return a.name == b.name;
   }
   return false;
 }
@@ -63,6 +65,18 @@ void check_ftok(const SegmentRef& ref) {
   check_reparses_to("ftok:" + ref.path + ":" + std::to_string(ref.proj), ref);
 }
 
+void check_posix(const SegmentRef& ref) {
+  // A NAME is a file name in /dev/shm: nothing that could reach outside it or name a semaphore.
+  FUZZ_CHECK(!ref.name.empty() && ref.name.size() <= 255);
+  FUZZ_CHECK(ref.name.find('/') == std::string::npos);
+  FUZZ_CHECK(ref.name.find('\0') == std::string::npos);
+  FUZZ_CHECK(ref.name != "." && ref.name != "..");
+  FUZZ_CHECK(!ref.name.starts_with("sem."));
+  check_reparses_to("/" + ref.name, ref);
+  check_reparses_to("posix:" + ref.name, ref);
+  FUZZ_CHECK(describe(ref) == "/" + ref.name);
+}
+
 void check_segment_ref(std::string_view text) {
   const auto ref = parse_segment_ref(text);
   if (!ref.ok()) {
@@ -80,6 +94,9 @@ void check_segment_ref(std::string_view text) {
       break;
     case RefForm::ftok:
       check_ftok(*ref);
+      break;
+    case RefForm::posix:
+      check_posix(*ref);
       break;
   }
 }

@@ -30,7 +30,7 @@ Result<std::string> parse_posix_object(std::string_view text) {
   if (name.find('/') != std::string_view::npos) return bad_name(text, "the name holds a '/'");
   if (name.find('\0') != std::string_view::npos) return bad_name(text, "the name holds a NUL");
   if (name == "." || name == "..")
-    return bad_name(text, "'" + std::string(name) + "' is a directory");
+    return bad_name(text, "'" + std::string(name) + "' names a directory, not an object");
   if (name.starts_with("sem.")) {
     return usage_error(std::string(text),
                        "/dev/shm/" + std::string(name) +

@@ -39,9 +39,13 @@ int inherited_fd(std::string_view entries, dev_t dev, ino_t ino) {
     }
     if (d != dev || i != ino) continue;
     // Only a descriptor of this very file counts; one the holder closed (and a number reused)
-    // does not.
+    // does not. And only the open file that holds the lock: flock on it succeeds at once,
+    // while on any other open file of the object it fails as long as the holder holds it.
     struct stat st {};
-    if (fstat(fd, &st) == 0 && st.st_dev == dev && st.st_ino == ino) return fd;
+    if (fstat(fd, &st) == 0 && st.st_dev == dev && st.st_ino == ino &&
+        flock(fd, LOCK_EX | LOCK_NB) == 0) {
+      return fd;
+    }
   }
   return -1;
 }
@@ -69,10 +73,11 @@ Result<ObjectLock> ObjectLock::take(const ShmDir& dir, const std::string& name,
         return error;
       },
       [](const Error& error) { return error.err == EWOULDBLOCK || error.err == EINTR; },
-      [&name]() -> Status {
-        Error error = errno_error(Op::lock, EWOULDBLOCK, posix_display_name(name));
+      [&name, timeout]() -> Status {
+        Error error = errno_error(Op::lock, ETIMEDOUT, posix_display_name(name));
         error.posix = true;
-        error.detail = "the object's lock is held by another process; gave up at the timeout";
+        error.fact = Fact::lock_timeout;
+        error.waited_ms = timeout ? timeout->count() : 0;
         return error;
       });
   if (!taken.ok()) return std::move(taken).error();

@@ -17,8 +17,8 @@ namespace shmtool {
 class ObjectLock {
  public:
   /// Takes the lock of object `name`, waiting up to `timeout` (nullopt: without end). Fails
-  /// with the open error, or Op::lock with EWOULDBLOCK when the timeout ran out. When
-  /// `inherited` lists "DEV:INO:FD" entries (the SHMTOOL_FLOCKS of an enclosing lock) and one
+  /// with the open error, or Op::lock, ETIMEDOUT and Fact::lock_timeout when the timeout ran out.
+  /// When `inherited` lists "DEV:INO:FD" entries (the SHMTOOL_FLOCKS of an enclosing lock) and one
   /// names this object and an open descriptor of it, the lock is already held here: no wait.
   static Result<ObjectLock> take(const ShmDir& dir, const std::string& name,
                                  std::optional<std::chrono::milliseconds> timeout,

@@ -228,6 +228,17 @@ Result<Attachment> PosixFile::map(Access access) const {
   return mapped;
 }
 
+Status PosixFile::reserve(std::uint64_t offset, std::uint64_t length) const {
+  if (length == 0) return Done{};
+  if (fallocate(fd_, 0, static_cast<off_t>(offset), static_cast<off_t>(length)) == 0 ||
+      errno == EOPNOTSUPP) {
+    return Done{};
+  }
+  Error error = errno_error(Op::attach, errno, posix_display_name(record_.name));
+  error.posix = true;
+  return error;
+}
+
 Result<PosixCreateOutcome> create_posix(const ShmDir& dir, const PosixCreateRequest& request) {
   const std::string& name = request.name;
   Fd fd(openat(dir.fd(), name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
@@ -252,20 +263,19 @@ Result<PosixCreateOutcome> create_posix(const ShmDir& dir, const PosixCreateRequ
   }
   // The name is taken: by an object (reported, as create does for a key, if the caller may
   // read it), or by something that is not one (a symbolic link, a directory): refused.
+  // Its errors stand as they are: a mode that does not let the caller read it (Op::attach)
+  // is not /dev/shm refusing a new file.
   auto opened = PosixFile::open(dir, name, Access::read_only);
-  if (!opened.ok()) {
-    Error error = std::move(opened).error();
-    if (error.kind != ErrorKind::not_found) error.op = Op::create;
-    return error;
-  }
+  if (!opened.ok()) return std::move(opened).error();
   const std::optional<PosixRecord> existing = opened->record();
   if (request.exclusive == Exclusive::yes) {
     return posix_error(ErrorKind::exists, Op::create, EEXIST, name);
   }
   if (existing->size < request.size) {
     Error error = posix_error(ErrorKind::too_large, Op::create, EEXIST, name);
-    error.detail = "exists with size " + std::to_string(existing->size) +
-                   " bytes, smaller than the " + std::to_string(request.size) + " bytes asked for";
+    error.fact = Fact::existing_smaller;
+    error.have = existing->size;
+    error.size = request.size;
     return error;
   }
   return PosixCreateOutcome{std::move(*existing), false};
@@ -312,9 +322,10 @@ Result<PosixRecord> wait_for_posix(const ShmDir& dir, const std::string& name,
   return poll_until(
       timeout, [&] { return stat_posix(dir, name); },
       [](const Error& error) { return error.kind == ErrorKind::not_found; },
-      [&name]() -> Result<PosixRecord> {
+      [&name, timeout]() -> Result<PosixRecord> {
         Error error = posix_error(ErrorKind::not_found, Op::wait, 0, name);
-        error.detail = "no object appeared within the timeout";
+        error.fact = Fact::wait_timeout;
+        error.waited_ms = timeout ? timeout->count() : 0;
         return error;
       });
 }

@@ -69,6 +69,11 @@ class PosixFile {
   /// Maps the whole object (its size when opened).
   Result<Attachment> map(Access access) const;
 
+  /// Allocates the pages of bytes [offset, offset + length) now (fallocate), so that a copy
+  /// into them cannot fail half done when /dev/shm is full: fails with ENOSPC (Op::attach)
+  /// before anything is written. A filesystem without fallocate (ramfs) is not an error.
+  Status reserve(std::uint64_t offset, std::uint64_t length) const;
+
  private:
   PosixFile(int fd, PosixRecord record) : fd_(fd), record_(std::move(record)) {}
   int fd_ = -1;

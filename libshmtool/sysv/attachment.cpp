@@ -28,11 +28,35 @@ Result<Attachment> Attachment::map_file(int fd, std::uint64_t size, Access acces
                                         const std::string& subject) {
   if (size == 0) return Attachment(nullptr, 0, Release::munmap);
   if (size > SIZE_MAX) return errno_error(Op::attach, ENOMEM, subject);
-  const int prot = access == Access::read_only ? PROT_READ : PROT_READ | PROT_WRITE;
-  void* address = mmap(nullptr, static_cast<std::size_t>(size), prot, MAP_SHARED, fd, 0);
-  if (address == MAP_FAILED) return errno_error(Op::attach, errno, subject);
-  return Attachment(static_cast<std::byte*>(address), static_cast<std::size_t>(size),
-                    Release::munmap);
+  const auto length = static_cast<std::size_t>(size);
+  if (access == Access::read_write) {
+    void* address = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (address == MAP_FAILED) return errno_error(Op::attach, errno, subject);
+    return Attachment(static_cast<std::byte*>(address), length, Release::munmap);
+  }
+  // Reading a hole of a tmpfs file through a shared mapping allocates a page for it: a read
+  // of a sparse object would fill /dev/shm. So only the file's data extents (SEEK_DATA,
+  // SEEK_HOLE) map the file; the holes stay anonymous read-only pages, which read as zeros
+  // from the one zero page.
+  void* reserved = mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (reserved == MAP_FAILED) return errno_error(Op::attach, errno, subject);
+  Attachment mapped(static_cast<std::byte*>(reserved), length, Release::munmap);
+  const auto page = static_cast<off_t>(sysconf(_SC_PAGESIZE));
+  const auto end = static_cast<off_t>(size);
+  off_t at = 0;
+  while (at < end) {
+    const off_t data = lseek(fd, at, SEEK_DATA);
+    if (data < 0 || data >= end) break;  // ENXIO: no data past `at`
+    off_t hole = lseek(fd, data, SEEK_HOLE);
+    if (hole < 0 || hole > end) hole = end;
+    const off_t from = data / page * page;
+    const off_t to = std::min(end, (hole + page - 1) / page * page);
+    void* part = mmap(mapped.address_ + from, static_cast<std::size_t>(to - from), PROT_READ,
+                      MAP_SHARED | MAP_FIXED, fd, from);
+    if (part == MAP_FAILED) return errno_error(Op::attach, errno, subject);
+    at = to;
+  }
+  return mapped;
 }
 
 void Attachment::release() noexcept {

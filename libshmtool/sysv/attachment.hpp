@@ -20,7 +20,8 @@ class Attachment {
   /// when the caller may not read (or write), EINVAL/EIDRM when the id is gone.
   static Result<Attachment> attach(int id, std::uint64_t size, Access access);
 
-  /// Maps `size` bytes of the file open at `fd` (MAP_SHARED). Fails (Op::attach) with the
+  /// Maps `size` bytes of the file open at `fd` (MAP_SHARED). Read-only, only its data is
+  /// mapped: holes read as zeros without allocating pages. Fails (Op::attach) with the
   /// errno; `subject` names the object in the error. A size of 0 maps nothing.
   static Result<Attachment> map_file(int fd, std::uint64_t size, Access access,
                                      const std::string& subject);

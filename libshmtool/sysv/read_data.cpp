@@ -9,18 +9,22 @@ Result<std::span<const std::byte>> select_read_bytes(std::span<const std::byte> 
                                                      std::uint64_t size, const std::string& subject,
                                                      const ReadRequest& request) {
   if (request.offset > size) {
-    return usage_error("--offset", "offset " + std::to_string(request.offset) +
-                                       " is past the end of " + subject + " (size " +
-                                       std::to_string(size) + ")");
+    Error error = usage_error(subject, {});
+    error.fact = Fact::offset_past_end;
+    error.offset = request.offset;
+    error.have = size;
+    return error;
   }
   const std::uint64_t available = size - request.offset;
   std::uint64_t length = request.length.value_or(available);
   if (length > available) {
     if (request.extent == ReadExtent::exact) {
-      return usage_error("--length", "only " + std::to_string(available) +
-                                         " bytes lie between offset " +
-                                         std::to_string(request.offset) + " and the end of " +
-                                         subject + " (size " + std::to_string(size) + ")");
+      Error error = usage_error(subject, {});
+      error.fact = Fact::length_past_end;
+      error.offset = request.offset;
+      error.size = length;
+      error.have = size;
+      return error;
     }
     length = available;
   }

@@ -31,7 +31,8 @@ struct ReadWindow {
 
 /// Picks the bytes `request` asks for from memory of `size` bytes mapped at `all` (its whole
 /// extent): a usage Error (naming `subject`) when the offset is past the end or an exact
-/// length runs past it; checked before mapping by passing an empty `all`.
+/// length runs past it (Fact::offset_past_end, Fact::length_past_end); checked before
+/// mapping by passing an empty `all`.
 Result<std::span<const std::byte>> select_read_bytes(std::span<const std::byte> all,
                                                      std::uint64_t size, const std::string& subject,
                                                      const ReadRequest& request);

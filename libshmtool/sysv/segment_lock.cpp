@@ -41,18 +41,6 @@ Error lock_error(int err, int id, std::string detail = {}) {
   return error;
 }
 
-std::string seconds_text(std::chrono::milliseconds ms) {
-  const auto count = ms.count();
-  std::string text = std::to_string(count / 1000);
-  if (count % 1000 != 0) {
-    std::string fraction = std::to_string(1000 + count % 1000).substr(1);
-    while (fraction.back() == '0')
-      fraction.pop_back();
-    text += "." + fraction;
-  }
-  return text + " s";
-}
-
 Error marked_error(int id) {
   return Error{ErrorKind::not_found, Op::lock, EIDRM, lock_subject(id),
                "the segment is removed or marked for removal; a new lock would outlive it"};
@@ -237,9 +225,10 @@ Result<HeldLock> take_lock(const SegmentRecord& segment,
     if (rc == 0) return HeldLock(*semid);
     if (errno == EINTR) continue;
     if (errno == EAGAIN) {
-      return lock_error(
-          ETIMEDOUT, segment.id,
-          "still held by another process after " + seconds_text(*timeout) + " (--timeout)");
+      Error error = lock_error(ETIMEDOUT, segment.id);
+      error.fact = Fact::lock_timeout;
+      error.waited_ms = timeout->count();
+      return error;
     }
     if (errno == EIDRM || errno == EINVAL) {
       return Error{ErrorKind::not_found, Op::lock, errno, lock_subject(segment.id),

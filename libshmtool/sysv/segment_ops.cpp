@@ -113,10 +113,12 @@ Result<CreateOutcome> create_segment(ShmKernel& kernel, const CreateRequest& req
 
 Error existing_too_small(const std::string& subject, const SegmentRecord& existing,
                          std::uint64_t size) {
-  return Error{ErrorKind::too_large, Op::create, EEXIST, subject,
-               "exists as id " + std::to_string(existing.id) + " with size " +
-                   std::to_string(existing.size) + " bytes, smaller than the " +
-                   std::to_string(size) + " bytes asked for"};
+  Error error{ErrorKind::too_large, Op::create, EEXIST, subject, {}};
+  error.fact = Fact::existing_smaller;
+  error.id = existing.id;
+  error.have = existing.size;
+  error.size = size;
+  return error;
 }
 
 bool caller_may_remove(const SegmentRecord& segment) {
@@ -169,9 +171,11 @@ Result<int> wait_for_segment(const SegmentRef& ref,
   return poll_until(
       timeout, [&ref] { return resolve_id(ref); },
       [](const Error& error) { return error.kind == ErrorKind::not_found; },
-      [&ref]() -> Result<int> {
-        return Error{ErrorKind::not_found, Op::wait, 0, describe(ref),
-                     "no segment appeared within the timeout"};
+      [&ref, timeout]() -> Result<int> {
+        Error error{ErrorKind::not_found, Op::wait, 0, describe(ref), {}};
+        error.fact = Fact::wait_timeout;
+        error.waited_ms = timeout ? timeout->count() : 0;
+        return error;
       });
 }
 

@@ -40,8 +40,19 @@ enum class ErrorKind {
   system,       // any other kernel or I/O refusal; see err
 };
 
-/// A failure: the kind, the operation, the errno (0 if none), what it was about, and
-/// extra words where the errno alone does not say enough.
+/// Which fact an Error reports beyond its kind and errno; the front end words it from the
+/// numbers the Error carries.
+enum class Fact {
+  none,
+  offset_past_end,   // `offset` lies past the end of an object of `have` bytes
+  length_past_end,   // `size` bytes asked from `offset` of an object of `have` bytes
+  existing_smaller,  // the name or key holds an object of `have` bytes, `size` were asked
+  lock_timeout,      // the lock was still held when the timeout of `waited_ms` ran out
+  wait_timeout,      // nothing appeared within the timeout of `waited_ms`
+};
+
+/// A failure: the kind, the operation, the errno (0 if none), what it was about, the fact
+/// and its numbers, and extra words where neither says enough.
 struct Error {
   ErrorKind kind = ErrorKind::system;
   Op op = Op::parse;
@@ -52,6 +63,11 @@ struct Error {
   bool hugetlb = false;       // Op::create: huge pages were asked for
   bool posix = false;         // about a POSIX object (a file in /dev/shm), not a System V segment
   std::uint32_t st_mode = 0;  // ErrorKind::not_regular: the file type found (S_IFMT bits)
+  Fact fact = Fact::none;
+  std::uint64_t have = 0;      // Fact: the object's size
+  std::uint64_t offset = 0;    // Fact: the offset asked for
+  std::int64_t waited_ms = 0;  // Fact: the timeout that ran out
+  std::int64_t id = -1;        // Fact::existing_smaller: the segment's id (System V)
 };
 
 /// Classifies an errno from a segment operation into an ErrorKind.

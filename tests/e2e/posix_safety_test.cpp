@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <optional>
 #include <ostream>
@@ -543,6 +544,90 @@ TEST_F(NotATmpfs, ListSaysDevShmIsNotATmpfs) {
   // The test's own /dev/shm is still its tmpfs.
   ASSERT_EQ(statfs("/dev/shm", &fs), 0);
   EXPECT_EQ(static_cast<unsigned long>(fs.f_type), TMPFS_MAGIC);
+}
+
+// Runs `argv` in a mount namespace of its own whose /dev/shm is a fresh tmpfs mounted with
+// `options` (a small size, a mode), so a full or unwritable /dev/shm is this test's alone.
+RunResult run_with_shm_mounted(const std::string& options, const std::vector<std::string>& argv) {
+  std::vector<std::string> command = {
+      "unshare",
+      "--mount",
+      "sh",
+      "-c",
+      "mount -t tmpfs -o \"$1\" tmpfs /dev/shm && shift && exec \"$@\"",
+      "sh",
+      options};
+  command.insert(command.end(), argv.begin(), argv.end());
+  return run_program(command);
+}
+
+using PosixResources = PrivateShm;
+
+TEST_F(PosixResources, ReadingASparseObjectAllocatesNothing) {
+  ASSERT_EQ(run_shmtool({"create", "/sparse", "--size", "16M"}).exit_code, 0);
+  ShmEntry object("sparse");
+  put_file_bytes(object.path(), "data in the middle", 8 << 20);
+  const auto before = static_cast<std::uint64_t>(lstat_of(object.path()).st_blocks);
+  for (const char* mode : {"--binary", "--hex"}) {
+    const RunResult read = run_shmtool({"read", "/sparse", mode});
+    ASSERT_EQ(read.exit_code, 0) << mode << ": " << read.err;
+    EXPECT_NE(read.out.find("data in"), std::string::npos) << mode;
+  }
+  const RunResult text = run_shmtool({"read", "/sparse", "--offset", "8M"});
+  EXPECT_EQ(text.out, "data in the middle\n");
+  EXPECT_EQ(static_cast<std::uint64_t>(lstat_of(object.path()).st_blocks), before);
+  EXPECT_LT(before * 512U, 1U << 20);
+}
+
+TEST_F(PosixResources, AFullDevShmRefusesAWriteAndLeavesTheObjectUnchanged) {
+  const std::string shmtool = shmtool_binary();
+  // In a tmpfs of 1 MiB: an object of 4 MiB (sparse) whose first bytes are known, then a
+  // write of 2 MiB into it, which cannot fit in the memory /dev/shm has.
+  const RunResult run = run_with_shm_mounted(
+      "size=1M,mode=1777",
+      {"sh", "-c",
+       "\"$0\" create /full --size 4M >/dev/null && \"$0\" write /full --binary before && "
+       "\"$0\" write /full --file /dev/zero --length 2M; echo \"rc=$?\"; "
+       "\"$0\" read /full --binary --length 6; echo; "
+       "\"$0\" create /made --size 2M --populate; echo \"populate rc=$?\"; ls /dev/shm",
+       shmtool});
+  EXPECT_NE(run.out.find("rc=1\n"), std::string::npos) << run.out << run.err;
+  EXPECT_NE(run.err.find("/full: no space left on device (/dev/shm is full)"), std::string::npos)
+      << run.err;
+  EXPECT_EQ(run.err.find("shrank"), std::string::npos) << run.err;
+  EXPECT_NE(run.out.find("before\n"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("populate rc=1\n"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("made"), std::string::npos) << "a failed create left it:\n" << run.out;
+}
+
+TEST_F(PosixResources, AnUnwritableDevShmIsNamedAsTheReasonCreateFails) {
+  const RunResult run = run_with_shm_mounted(
+      "mode=0755", {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", shmtool_binary(),
+                    "create", "/new", "--size", "1K"});
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_NE(run.err.find("/new: permission denied (/dev/shm does not let you create it)"),
+            std::string::npos)
+      << run.err;
+}
+
+TEST_F(PosixResources, ALockIsNotTakenForHeldOnTheWordOfAForgedVariable) {
+  ShmEntry object = make_object("locked", 16, 0600, "before");
+  Background holder({shmtool_binary(), "lock", "/locked", "--", "sleep", "30"});
+  ASSERT_TRUE(wait_until([&] { return flock_is_held(object.path()); }));
+  const struct stat st = lstat_of(object.path());
+  // Descriptor 9 is another open file of the object: the variable names it, but it does not
+  // hold the lock, so the write waits for the real holder and gives up at its timeout.
+  const std::string forged = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":9";
+  const RunResult run =
+      run_program({"sh", "-c",
+                   "exec 9</dev/shm/locked; SHMTOOL_FLOCKS=\"$1\" exec \"$0\" write /locked "
+                   "--lock --timeout 300ms forged",
+                   shmtool_binary(), forged});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("still held by another process"), std::string::npos) << run.err;
+  EXPECT_EQ(file_bytes(object.path()).substr(0, 6), "before");
+  holder.signal(SIGTERM);  // passed on to sleep: the lock ends with it
+  EXPECT_EQ(holder.wait(), 128 + SIGTERM);
 }
 
 }  // namespace

@@ -94,15 +94,20 @@ TEST_F(ReadWindowTest, RefusesAnOffsetPastTheEnd) {
   auto w = window(65, std::nullopt, ReadExtent::c_string);
   ASSERT_FALSE(w.ok());
   EXPECT_EQ(w.error().kind, ErrorKind::usage);
-  EXPECT_EQ(w.error().subject, "--offset");
+  // Facts, which the front end words (naming --offset there).
+  EXPECT_EQ(w.error().fact, Fact::offset_past_end);
+  EXPECT_EQ(w.error().offset, 65U);
+  EXPECT_EQ(w.error().have, 64U);
 }
 
 TEST_F(ReadWindowTest, RefusesAnExactLengthPastTheEnd) {
   auto w = window(60, 5, ReadExtent::exact);
   ASSERT_FALSE(w.ok());
   EXPECT_EQ(w.error().kind, ErrorKind::usage);
-  EXPECT_EQ(w.error().subject, "--length");
-  EXPECT_NE(w.error().detail.find('4'), std::string::npos) << w.error().detail;
+  EXPECT_EQ(w.error().fact, Fact::length_past_end);
+  EXPECT_EQ(w.error().offset, 60U);
+  EXPECT_EQ(w.error().size, 5U);
+  EXPECT_EQ(w.error().have, 64U);  // 4 bytes lie between the offset and the end
 }
 
 TEST_F(ReadWindowTest, RefusesAnOffsetThatWouldWrapAround) {

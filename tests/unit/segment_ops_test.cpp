@@ -118,8 +118,10 @@ TEST(CreateSegment, RefusesASizeLargerThanTheExistingSegmentNamingBoth) {
   ASSERT_FALSE(outcome.ok());
   EXPECT_EQ(outcome.error().kind, ErrorKind::too_large);
   EXPECT_EQ(outcome.error().op, Op::create);
-  EXPECT_NE(outcome.error().detail.find("4096"), std::string::npos) << outcome.error().detail;
-  EXPECT_NE(outcome.error().detail.find("8192"), std::string::npos) << outcome.error().detail;
+  EXPECT_EQ(outcome.error().fact, Fact::existing_smaller);
+  EXPECT_EQ(outcome.error().have, 4096U);
+  EXPECT_EQ(outcome.error().size, 8192U);
+  EXPECT_EQ(outcome.error().id, existing.id());
   EXPECT_EQ(kernel_stat(existing.id()).shm_segsz, 4096U);
 }
 

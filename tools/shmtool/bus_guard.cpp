@@ -22,14 +22,18 @@ void on_bus_error(int) {
 
 }  // namespace
 
+std::string shrank_words() {
+  return "the object shrank while it was being copied (another process truncated it); the "
+         "copy is incomplete";
+}
+
 BusErrorGuard::BusErrorGuard(std::string_view command, const std::string& subject) {
   std::string line = "shmtool: ";
   line += command;
   line += ": ";
   line += subject;
-  line +=
-      ": the object shrank while it was being copied (another process truncated it); the "
-      "copy is incomplete";
+  line += ": ";
+  line += shrank_words();
   line = escape_for_terminal(line);
   line += '\n';
   g_length = std::min(line.size(), sizeof g_line);

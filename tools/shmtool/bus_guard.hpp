@@ -9,6 +9,9 @@
 
 namespace shmtool::cli {
 
+/// What the failure line says after the subject: the object shrank during the copy.
+std::string shrank_words();
+
 class BusErrorGuard {
  public:
   /// Installs the handler; its line names `command` and `subject` (escaped for a terminal).

@@ -60,7 +60,13 @@ void populate_object(const PosixCreateOutcome& outcome, Context& context) {
   const Access access = outcome.created ? Access::read_write : Access::read_only;
   const std::string& name = outcome.object.name;
   auto mapped = PosixFile::open(context.shm_dir(), name, access);
-  Result<Attachment> attachment = mapped.ok() ? mapped->map(access) : mapped.error();
+  // A new object's pages are allocated by fallocate first: a full /dev/shm is ENOSPC here,
+  // not a SIGBUS in the middle.
+  Status reserved = Done{};
+  if (mapped.ok() && outcome.created) reserved = mapped->reserve(0, outcome.object.size);
+  Result<Attachment> attachment = !mapped.ok()     ? Result<Attachment>(mapped.error())
+                                  : !reserved.ok() ? Result<Attachment>(reserved.error())
+                                                   : mapped->map(access);
   if (!attachment.ok()) {
     if (outcome.created) (void)remove_posix(context.shm_dir(), name);
     throw CommandFailure(std::move(attachment).error());

@@ -110,7 +110,13 @@ int run_read_posix(const ReadOptions& options, const SegmentRef& ref, const Read
     const BusErrorGuard guard(context.command, subject);
     const auto bytes = unwrap(select_read_bytes(mapped.bytes(), read_from.size, subject, request));
     const ReadWindow window{std::move(mapped), bytes};
-    deliver(options, context, read_from, request, window);
+    try {
+      deliver(options, context, read_from, request, window);
+    } catch (const OutputError& e) {
+      // write(2) from a page past the new end of a truncated object: EFAULT, not SIGBUS.
+      if (e.err != EFAULT) throw;
+      throw CommandFailure(Error{ErrorKind::system, Op::attach, EFAULT, subject, shrank_words()});
+    }
   }
   // Unlinked only once everything was delivered, and only the file that was read.
   if (options.remove) (void)unwrap(remove_posix(dir, ref.name, &read_from));

@@ -225,10 +225,11 @@ int run_write_posix(const WriteOptions& options, const SegmentRef& ref, const Wr
   const PosixFile file = unwrap(std::move(opened));
   const PosixRecord& object = file.record();
   if (options.create && plan.create_size && object.size < *plan.create_size) {
-    Error error{ErrorKind::too_large, Op::create, EEXIST, subject,
-                "exists with size " + std::to_string(object.size) + " bytes, smaller than the " +
-                    std::to_string(*plan.create_size) + " bytes asked for"};
+    Error error{ErrorKind::too_large, Op::create, EEXIST, subject, {}};
     error.posix = true;
+    error.fact = Fact::existing_smaller;
+    error.have = object.size;
+    error.size = *plan.create_size;
     throw CommandFailure(std::move(error));
   }
   if (offset > object.size) {
@@ -243,6 +244,8 @@ int run_write_posix(const WriteOptions& options, const SegmentRef& ref, const Wr
   {
     std::optional<ObjectLock> lock;
     if (options.lock) lock.emplace(hold_object_lock(dir, ref.name, plan.lock_timeout));
+    // The pages first: with /dev/shm full the write fails here, the object unchanged.
+    unwrap(file.reserve(offset, data->stored_size()));
     const Attachment attachment = unwrap(file.map(Access::read_write));
     const BusErrorGuard guard(context.command, subject);
     copy_into(attachment, offset, *data, progress_for(options, *data));

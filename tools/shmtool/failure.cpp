@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -48,8 +49,7 @@ std::string posix_permission_words(Op op) {
     case Op::set_mode:
       return "permission denied (only the object's owner or root may change it)";
     case Op::create:
-      return "permission denied (an object with this name exists and its mode does not let you "
-             "read it)";
+      return "permission denied (/dev/shm does not let you create it)";
     default:
       return "permission denied";
   }
@@ -82,6 +82,42 @@ std::string shm_dir_words(const Error& e) {
     return "does not exist: POSIX shared memory needs a tmpfs mounted there";
   }
   return "cannot open: " + errno_text(e.err);
+}
+
+std::string seconds_text(std::int64_t ms) {
+  std::string text = std::to_string(ms / 1000);
+  if (ms % 1000 != 0) {
+    std::string fraction = std::to_string(1000 + ms % 1000).substr(1);
+    while (fraction.back() == '0')
+      fraction.pop_back();
+    text += "." + fraction;
+  }
+  return text + " s";
+}
+
+// The words of a fact the library reported with its numbers.
+std::string fact_words(const Error& e) {
+  const char* noun = e.posix ? "object" : "segment";
+  switch (e.fact) {
+    case Fact::offset_past_end:
+      return "offset " + std::to_string(e.offset) + " is past the end (size " +
+             std::to_string(e.have) + ", see --offset)";
+    case Fact::length_past_end:
+      return "--length " + std::to_string(e.size) + ": only " +
+             std::to_string(e.have - std::min(e.have, e.offset)) + " bytes lie between offset " +
+             std::to_string(e.offset) + " and the end (size " + std::to_string(e.have) + ")";
+    case Fact::existing_smaller:
+      return std::string("exists") + (e.id >= 0 ? " as id " + std::to_string(e.id) : "") +
+             " with size " + std::to_string(e.have) + " bytes, smaller than the " +
+             std::to_string(e.size) + " bytes asked for";
+    case Fact::lock_timeout:
+      return "still held by another process after " + seconds_text(e.waited_ms) + " (--timeout)";
+    case Fact::wait_timeout:
+      return std::string("no ") + noun + " appeared within the timeout";
+    case Fact::none:
+      break;
+  }
+  return {};
 }
 
 std::string not_found_words(const Error& e) {
@@ -160,6 +196,9 @@ std::string create_limit_words(const Error& e) {
 }
 
 std::string system_words(const Error& e) {
+  if (e.posix && e.err == ENOSPC) {
+    return "no space left on device (/dev/shm is full); nothing was written";
+  }
   if (e.op == Op::create && e.err != 0 && !e.posix) return create_limit_words(e);
   if (e.op == Op::ftok && (e.err == EACCES || e.err == EPERM)) return permission_words(Op::ftok);
   if (e.op == Op::ftok) return "cannot make a key: " + errno_text(e.err);
@@ -192,6 +231,7 @@ int exit_code_for(const Error& error) {
 
 std::string explain(const Error& e) {
   if (!e.detail.empty()) return e.detail;
+  if (e.fact != Fact::none) return fact_words(e);
   if (e.op == Op::shm_dir) return shm_dir_words(e);
   if (e.kind == ErrorKind::not_regular) {
     return "is " + file_type_words(e.st_mode) +

@@ -155,8 +155,10 @@ int print_to_stdout(const std::string& text, Output& out) {
 
 int run(int argc, char** argv) {
   Output out(STDOUT_FILENO);
-  CLI::App app{"shmtool: create, write, read, inspect, list and remove System V shared memory",
-               "shmtool"};
+  CLI::App app{
+      "shmtool: create, write, read, inspect, list and remove shared memory: System V "
+      "segments and POSIX objects",
+      "shmtool"};
   app.set_version_flag("-V,--version", "shmtool " SHMTOOL_VERSION);
   app.require_subcommand(1);
   app.footer(kFooter);

@@ -8,8 +8,8 @@
 namespace shmtool::cli {
 
 const char* const kPermFooter =
-    "Only the owner, the creator, or a privileged process may change a segment (a POSIX\n"
-    "object: its owner, or root to give it away). Goes on past\n"
+    "Only the owner, the creator, or a privileged process may change a segment; a POSIX\n"
+    "object, its owner or root (and only root may change its owner). Goes on past\n"
     "a failure and exits 1 if any segment failed (3 when the one segment named does not\n"
     "exist). Prints nothing on success; --json prints {\"changed\": [...], \"failed\": [...]}.";
 
