@@ -3,11 +3,13 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
 #include <utility>
+#include <vector>
 
 #include "util/poll.hpp"
 
@@ -50,7 +52,76 @@ int inherited_fd(std::string_view entries, dev_t dev, ino_t ino) {
   return -1;
 }
 
+// "MAJ:MIN:INODE" as /proc/locks writes a file's identity: hex device numbers, decimal inode.
+bool same_file(std::string_view text, dev_t dev, ino_t ino) {
+  const auto first = text.find(':');
+  const auto second = text.find(':', first == std::string_view::npos ? first : first + 1);
+  if (first == std::string_view::npos || second == std::string_view::npos) return false;
+  unsigned major_number = 0;
+  unsigned minor_number = 0;
+  unsigned long long inode = 0;
+  const auto hex = [](std::string_view part, unsigned& out) {
+    const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), out, 16);
+    return ec == std::errc() && end == part.data() + part.size();
+  };
+  return hex(text.substr(0, first), major_number) &&
+         hex(text.substr(first + 1, second - first - 1), minor_number) &&
+         parse_number(text.substr(second + 1), inode) && major_number == major(dev) &&
+         minor_number == minor(dev) && inode == ino;
+}
+
 }  // namespace
+
+FlockState parse_proc_locks(std::string_view text, dev_t dev, ino_t ino) {
+  FlockState state;
+  while (!text.empty()) {
+    const auto newline = text.find('\n');
+    std::string_view line = text.substr(0, newline);
+    text = newline == std::string_view::npos ? std::string_view() : text.substr(newline + 1);
+    // "1: FLOCK  ADVISORY  WRITE 1234 00:1a:5678 0 EOF"; a waiter's line has "->" after "1:".
+    std::vector<std::string_view> words;
+    std::size_t at = 0;
+    while (at < line.size()) {
+      const auto start = line.find_first_not_of(' ', at);
+      if (start == std::string_view::npos) break;
+      const auto end = line.find(' ', start);
+      words.push_back(line.substr(start, end == std::string_view::npos ? end : end - start));
+      at = end == std::string_view::npos ? line.size() : end;
+    }
+    const bool waiter = words.size() > 1 && words[1] == "->";
+    const std::size_t base = waiter ? 2 : 1;
+    if (words.size() < base + 5 || words[base] != "FLOCK") continue;
+    if (!same_file(words[base + 4], dev, ino)) continue;
+    if (waiter) {
+      ++state.waiting;
+      continue;
+    }
+    state.held = true;
+    pid_t pid = 0;
+    if (parse_number(words[base + 3], pid) && pid > 0) state.pid = pid;
+  }
+  return state;
+}
+
+Result<FlockState> read_flock_state(const PosixRecord& object) {
+  const int fd = ::open("/proc/locks", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return errno_error(Op::lock, errno, "/proc/locks");
+  std::string text;
+  char buffer[8192];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      close(fd);
+      return errno_error(Op::lock, err, "/proc/locks");
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return parse_proc_locks(text, object.dev, object.ino);
+}
 
 Result<ObjectLock> ObjectLock::take(const ShmDir& dir, const std::string& name,
                                     std::optional<std::chrono::milliseconds> timeout,

@@ -12,6 +12,19 @@
 
 namespace shmtool {
 
+/// What /proc/locks says of an object's flock.
+struct FlockState {
+  bool held = false;
+  std::optional<pid_t> pid;  // the process that took it, as /proc/locks names it
+  std::uint64_t waiting = 0;
+};
+
+/// Reads the FLOCK locks of the file (`dev`, `ino`) from the text of /proc/locks.
+FlockState parse_proc_locks(std::string_view text, dev_t dev, ino_t ino);
+
+/// Reads /proc/locks for the flock of `object`. Fails with the errno of reading it.
+Result<FlockState> read_flock_state(const PosixRecord& object);
+
 /// A held flock of an object; released when destroyed, unless it is the lock of an
 /// enclosing `shmtool lock` this process inherited (then that one releases it).
 class ObjectLock {

@@ -54,4 +54,31 @@ nlohmann::ordered_json lock_json(int id, const LockReport& report) {
   return j;
 }
 
+std::string render_flock_text(const Result<FlockState>& state) {
+  if (!state.ok()) return "unknown (/proc/locks cannot be read)";
+  if (!state->held) {
+    return state->waiting > 0 ? "free (flock, " + std::to_string(state->waiting) + " waiting)"
+                              : "free (flock)";
+  }
+  std::string line = "held (flock";
+  if (state->pid) line += ", pid " + std::to_string(*state->pid);
+  if (state->waiting > 0) line += ", " + std::to_string(state->waiting) + " waiting";
+  return line + ")";
+}
+
+nlohmann::ordered_json flock_json(const Result<FlockState>& state) {
+  nlohmann::ordered_json j;
+  j["type"] = "flock";
+  if (state.ok()) {
+    j["held"] = state->held;
+    j["pid"] = state->pid ? nlohmann::ordered_json(*state->pid) : nlohmann::ordered_json();
+    j["waiting"] = state->waiting;
+  } else {
+    j["held"] = nullptr;
+    j["pid"] = nullptr;
+    j["waiting"] = nullptr;
+  }
+  return j;
+}
+
 }  // namespace shmtool

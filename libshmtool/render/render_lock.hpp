@@ -1,10 +1,12 @@
 #pragma once
-// How `stat` shows a segment's cooperative lock (segment_lock.hpp), as text and as JSON.
+// How `stat` shows a segment's cooperative lock (segment_lock.hpp) and a POSIX object's flock
+// (object_lock.hpp), as text and as JSON.
 
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
+#include "posix/object_lock.hpp"
 #include "sysv/segment_lock.hpp"
 #include "util/result.hpp"
 
@@ -21,5 +23,13 @@ std::string render_lock_text(int id, const LockReport& report);
 /// {"key", "key_hex", "semid", "held", "waiting", "last_pid"}, the last three null when the lock
 /// cannot be read.
 nlohmann::ordered_json lock_json(int id, const LockReport& report);
+
+/// Returns the value of stat's "lock:" line for a POSIX object: "held (flock, pid 4702, 1
+/// waiting)", "free (flock)", or "unknown (/proc/locks cannot be read)".
+std::string render_flock_text(const Result<FlockState>& state);
+
+/// Returns {"type": "flock", "held", "pid", "waiting"}, the last three null when /proc/locks
+/// cannot be read.
+nlohmann::ordered_json flock_json(const Result<FlockState>& state);
 
 }  // namespace shmtool

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -334,6 +335,43 @@ TEST(ObjectLock, FindsAnInheritedLockOfTheSameFileOnly) {
   // A malformed or stale list is no proof: the lock is waited for, and here it is held.
   const auto forged = ObjectLock::take(dir, "obj", std::chrono::milliseconds(0), "x:y:z,,1:2");
   EXPECT_FALSE(forged.ok());
+}
+
+TEST(ParseProcLocks, FindsTheFlockOfOneFileAndItsWaiters) {
+  const dev_t dev = makedev(0, 0x1a);
+  const std::string text =
+      "1: POSIX  ADVISORY  WRITE 99 00:1a:5678 0 EOF\n"  // fcntl lock: not ours
+      "2: FLOCK  ADVISORY  WRITE 1234 00:1a:5678 0 EOF\n"
+      "2: -> FLOCK  ADVISORY  WRITE 1300 00:1a:5678 0 EOF\n"
+      "2: -> FLOCK  ADVISORY  WRITE 1301 00:1a:5678 0 EOF\n"
+      "3: FLOCK  ADVISORY  WRITE 77 00:1b:5678 0 EOF\n"  // another device
+      "4: FLOCK  ADVISORY  WRITE 78 00:1a:56789 0 EOF\n"
+      "garbage line\n";
+  const FlockState state = parse_proc_locks(text, dev, 5678);
+  EXPECT_TRUE(state.held);
+  EXPECT_EQ(state.pid, 1234);
+  EXPECT_EQ(state.waiting, 2U);
+  const FlockState none = parse_proc_locks(text, dev, 1);
+  EXPECT_FALSE(none.held);
+  EXPECT_FALSE(none.pid.has_value());
+  EXPECT_EQ(none.waiting, 0U);
+}
+
+TEST(ReadFlockState, SeesALockThisProcessHolds) {
+  ScratchDir scratch;
+  scratch.file("obj", "x");
+  const ShmDir dir = scratch.open();
+  const auto record = stat_posix(dir, "obj");
+  ASSERT_TRUE(record.ok());
+  auto before = read_flock_state(*record);
+  ASSERT_TRUE(before.ok());
+  EXPECT_FALSE(before->held);
+  auto held = ObjectLock::take(dir, "obj", std::nullopt);
+  ASSERT_TRUE(held.ok());
+  auto during = read_flock_state(*record);
+  ASSERT_TRUE(during.ok());
+  EXPECT_TRUE(during->held);
+  EXPECT_EQ(during->pid, getpid());
 }
 
 }  // namespace

@@ -20,10 +20,14 @@ int run_stat(const StatOptions& options, Context& context) {
   const SegmentRef ref = unwrap(parse_segment_ref(options.segment));
   if (is_posix(ref)) {
     const PosixRecord object = unwrap(stat_posix(context.shm_dir(), ref.name));
+    const Result<FlockState> flock = read_flock_state(object);
     if (context.json()) {
-      write_json(context.out, posix_json(object, context.names));
+      auto json = posix_json(object, context.names);
+      json["lock"] = flock_json(flock);
+      write_json(context.out, json);
     } else {
-      context.out.write(render_posix_stat(object, context.names));
+      const LabelledValue lock_line{"lock", render_flock_text(flock)};
+      context.out.write(render_posix_stat(object, context.names, std::span(&lock_line, 1)));
     }
     return kSuccess;
   }
