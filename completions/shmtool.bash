@@ -5,7 +5,7 @@
 # completes the same after --option=.
 
 _shmtool_columns="KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP TYPE NAME ALLOCATED MTIME"
-_shmtool_commands="create write read stat list rm chown chmod lock"
+_shmtool_commands="create write read stat list rm chown chmod lock pin unpin limits"
 _shmtool_filters="-t --type --owner --creator --key --orphaned --dest --min-size"
 _shmtool_types="sysv posix all"
 
@@ -16,7 +16,8 @@ _shmtool_options() {
         write) echo "-f --file -O --offset -l --length -B --binary -c --create -s --size -m --mode -L --lock -t --timeout --progress --json -h --help" ;;
         read) echo "-O --offset -l --length -B --binary -x --hex --rm -w --wait -L --lock -t --timeout --progress --json -h --help" ;;
         lock) echo "-t --timeout --json -h --help" ;;
-        stat | chown | chmod) echo "--json -h --help" ;;
+        stat | chown | chmod | pin | unpin) echo "--json -h --help" ;;
+        limits) echo "-b --bytes --json -h --help" ;;
         list) echo "-o --output --sort -r --reverse -n --noheadings --raw -b --bytes $_shmtool_filters --json -h --help" ;;
         rm) echo "-a --all --dry-run $_shmtool_filters --json -h --help" ;;
     esac
@@ -209,7 +210,7 @@ _shmtool() {
         write)
             ((positionals >= 1)) && return
             ;;
-        list) return ;;
+        list | limits) return ;;
         lock)
             # After SEGMENT (and --), a command and its arguments.
             if ((positionals >= 1)); then
@@ -227,7 +228,7 @@ _shmtool() {
     esac
     case $command in
         create) ((positionals == 0)) && _shmtool_complete_segment "$shmtool" "$cur" create ;;
-        write | read | stat | rm | chown | chmod | lock) _shmtool_complete_segment "$shmtool" "$cur" ;;
+        write | read | stat | rm | chown | chmod | lock | pin | unpin) _shmtool_complete_segment "$shmtool" "$cur" ;;
     esac
 }
 complete -F _shmtool shmtool

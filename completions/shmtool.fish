@@ -3,7 +3,7 @@
 # described by key, size and owner, and POSIX objects in /dev/shm as /NAME (also as posix:NAME)
 # described by size and owner.
 
-set -l __shmtool_commands create write read stat list rm chown chmod lock
+set -l __shmtool_commands create write read stat list rm chown chmod lock pin unpin limits
 
 # The POSIX objects, each printed as $argv[1] and the NAME after its /, described by size and
 # owner. Names come from shmtool with control characters escaped.
@@ -201,3 +201,12 @@ complete -c shmtool -n '__shmtool_positional_is lock 0' -a '(__shmtool_segments)
 complete -c shmtool -n '__shmtool_positional_is chown 0' -a '(__shmtool_owner)'
 complete -c shmtool -n '__fish_seen_subcommand_from chown; and not __shmtool_positional_is chown 0' -a '(__shmtool_segments)'
 complete -c shmtool -n '__fish_seen_subcommand_from chmod; and not __shmtool_positional_is chmod 0' -a '(__shmtool_segments)'
+
+# pin, unpin: segments
+complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a pin -d "Keep segments' pages in memory (SHM_LOCK)"
+complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a unpin -d "Let segments' pages be swapped again (SHM_UNLOCK)"
+complete -c shmtool -n '__fish_seen_subcommand_from pin unpin' -a '(__shmtool_segments)'
+
+# limits
+complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a limits -d "Show the kernel's limits on shared memory"
+complete -c shmtool -n '__fish_seen_subcommand_from limits' -s b -l bytes -d 'Print sizes in bytes'

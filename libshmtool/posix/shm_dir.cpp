@@ -5,6 +5,7 @@
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -127,6 +128,18 @@ ShmDir& ShmDir::operator=(ShmDir&& other) noexcept {
 
 ShmDir::~ShmDir() {
   if (fd_ >= 0) close(fd_);
+}
+
+Result<FsUsage> filesystem_usage(const ShmDir& dir) {
+  struct statvfs fs {};
+  if (fstatvfs(dir.fd(), &fs) != 0) {
+    Error error{ErrorKind::system, Op::shm_dir, errno, std::string(kShmDirPath), {}};
+    error.posix = true;
+    return error;
+  }
+  const std::uint64_t unit = fs.f_frsize != 0 ? fs.f_frsize : fs.f_bsize;
+  return FsUsage{static_cast<std::uint64_t>(fs.f_blocks) * unit,
+                 static_cast<std::uint64_t>(fs.f_blocks - fs.f_bfree) * unit};
 }
 
 Result<std::vector<PosixRecord>> list_posix_objects(const ShmDir& dir) {

@@ -42,6 +42,15 @@ class ShmDir {
   int fd_ = -1;
 };
 
+/// The size and use of the filesystem of /dev/shm (statvfs).
+struct FsUsage {
+  std::uint64_t size = 0;  // bytes
+  std::uint64_t used = 0;  // bytes
+};
+
+/// Returns what fstatvfs says of the directory's filesystem. Fails with its errno.
+Result<FsUsage> filesystem_usage(const ShmDir& dir);
+
 /// Returns every POSIX object (the regular files not named sem.*), sorted by name. Entries
 /// that vanish while read, and anything that is not a regular file, are left out.
 Result<std::vector<PosixRecord>> list_posix_objects(const ShmDir& dir);

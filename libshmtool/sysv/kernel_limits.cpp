@@ -28,6 +28,7 @@ ShmLimits read_shm_limits() {
   limits.shmmax = read_number("/proc/sys/kernel/shmmax");
   limits.shmall = read_number("/proc/sys/kernel/shmall");
   limits.shmmni = read_number("/proc/sys/kernel/shmmni");
+  limits.rmid_forced = read_number("/proc/sys/kernel/shm_rmid_forced");
   const long page = sysconf(_SC_PAGESIZE);
   if (page > 0) limits.page_size = static_cast<std::uint64_t>(page);
   struct shm_info info {};

@@ -16,6 +16,7 @@ struct ShmLimits {
   std::optional<std::uint64_t> shmmni;         // number of segments
   std::optional<std::uint64_t> used_segments;  // segments in use (SHM_INFO used_ids)
   std::optional<std::uint64_t> used_pages;     // pages in use (SHM_INFO shm_tot)
+  std::optional<std::uint64_t> rmid_forced;    // kernel.shm_rmid_forced, 0 or 1
   std::uint64_t page_size = 4096;
 };
 

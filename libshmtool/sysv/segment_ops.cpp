@@ -53,6 +53,17 @@ Result<SegmentRecord> set_perm(ShmKernel& kernel, int id, Op op, std::optional<u
 
 }  // namespace
 
+Result<SegmentRecord> set_pinned(ShmKernel& kernel, int id, bool pinned) {
+  if (shmctl(id, pinned ? SHM_LOCK : SHM_UNLOCK, nullptr) < 0) {
+    const int err = errno;
+    Error error = errno_error(Op::pin, err, id_subject(id));
+    if (err == EINVAL || err == EIDRM) error.kind = ErrorKind::not_found;
+    error.size = pinned ? 1 : 0;  // which of the two was refused
+    return error;
+  }
+  return stat_segment(kernel, id, Usage::skip);
+}
+
 Result<int> resolve_id(const SegmentRef& ref) {
   if (ref.form == RefForm::id) return ref.id;
   auto key = key_of(ref);

@@ -74,6 +74,12 @@ Result<SegmentRecord> set_owner(ShmKernel& kernel, int id, const OwnerChange& ch
 /// Changes the permission bits of segment `id` (IPC_SET) and returns the new record.
 Result<SegmentRecord> set_mode(ShmKernel& kernel, int id, unsigned mode);
 
+/// Pins segment `id` in memory (SHM_LOCK: its pages are never swapped out), or unpins it
+/// (SHM_UNLOCK), and returns the new record. Fails (Op::pin) with EPERM when the caller is
+/// neither privileged (CAP_IPC_LOCK) nor its owner or creator, ENOMEM when RLIMIT_MEMLOCK is
+/// too small for it, or not_found.
+Result<SegmentRecord> set_pinned(ShmKernel& kernel, int id, bool pinned);
+
 /// Waits until `ref` (a key or ftok form) names a segment and returns its id, polling. Fails
 /// with not_found (Op::wait) when `timeout` runs out; nullopt waits without end.
 Result<int> wait_for_segment(const SegmentRef& ref,

@@ -31,6 +31,7 @@ shmtool_functional_test(stat_test ${CMAKE_CURRENT_LIST_DIR}/stat_test.cpp)
 shmtool_functional_test(list_test ${CMAKE_CURRENT_LIST_DIR}/list_test.cpp)
 shmtool_functional_test(rm_test ${CMAKE_CURRENT_LIST_DIR}/rm_test.cpp)
 shmtool_functional_test(chown_chmod_test ${CMAKE_CURRENT_LIST_DIR}/chown_chmod_test.cpp)
+shmtool_functional_test(pin_test ${CMAKE_CURRENT_LIST_DIR}/pin_test.cpp)
 shmtool_functional_test(unprivileged_test ${CMAKE_CURRENT_LIST_DIR}/unprivileged_test.cpp)
 
 shmtool_functional_test(classic_flow_test ${CMAKE_CURRENT_LIST_DIR}/classic_flow_test.cpp)
@@ -61,6 +62,7 @@ shmtool_functional_test(lock_test ${CMAKE_CURRENT_LIST_DIR}/lock_test.cpp)
 # run in a shared one.
 set(CMAKE_CROSSCOMPILING_EMULATOR ${SHMTOOL_UNSHARE} --ipc)
 shmtool_functional_test(limits_test ${CMAKE_CURRENT_LIST_DIR}/limits_test.cpp)
+shmtool_functional_test(limits_command_test ${CMAKE_CURRENT_LIST_DIR}/limits_command_test.cpp)
 shmtool_functional_test(races_test ${CMAKE_CURRENT_LIST_DIR}/races_test.cpp)
 set(CMAKE_CROSSCOMPILING_EMULATOR "${_shmtool_saved_emulator}")
 

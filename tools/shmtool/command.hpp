@@ -80,6 +80,9 @@ Runner setup_rm(CLI::App& app);
 Runner setup_chown(CLI::App& app);
 Runner setup_chmod(CLI::App& app);
 Runner setup_lock(CLI::App& app);
+Runner setup_pin(CLI::App& app);
+Runner setup_unpin(CLI::App& app);
+Runner setup_limits(CLI::App& app);
 
 /// The help of a SEGMENT argument.
 inline constexpr const char* kSegmentHelp =

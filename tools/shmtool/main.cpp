@@ -22,7 +22,7 @@
 namespace shmtool::cli {
 namespace {
 
-constexpr std::array<CommandEntry, 9> kCommands{{
+constexpr std::array<CommandEntry, 12> kCommands{{
     {"create", "Create a segment (or report the one its key names)", setup_create},
     {"write", "Write text or bytes into a segment", setup_write},
     {"read", "Print a segment's contents (text, bytes, hex or JSON)", setup_read},
@@ -33,6 +33,9 @@ constexpr std::array<CommandEntry, 9> kCommands{{
     {"chmod", "Change a segment's permission bits", setup_chmod},
     {"lock", "Run a command while holding a segment's cooperative lock", setup_lock,
      JsonOutput::none},
+    {"pin", "Keep segments' pages in memory, never swapped (SHM_LOCK)", setup_pin},
+    {"unpin", "Let segments' pages be swapped again (SHM_UNLOCK)", setup_unpin},
+    {"limits", "Show the kernel's limits on shared memory and how much is used", setup_limits},
 }};
 
 // The global options: GlobalOptions' fields, declared on the top level and on every command.
