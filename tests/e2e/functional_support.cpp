@@ -65,12 +65,15 @@ nlohmann::json stat_json(int id) {
     return nullptr;
   }
   nlohmann::json object = parse_json(run);
-  // stat's one key beyond the segment object: the lock, checked by the lock tests.
-  if (!object.is_object() || !object.contains("lock")) {
-    ADD_FAILURE() << "stat --json " << id << " has no \"lock\" key";
-    return object;
+  // stat's keys beyond the segment object: the lock (checked by the lock tests) and the
+  // attached processes (checked by the holder tests).
+  for (const char* key : {"lock", "attached", "attached_unseen"}) {
+    if (!object.is_object() || !object.contains(key)) {
+      ADD_FAILURE() << "stat --json " << id << " has no \"" << key << "\" key";
+      return object;
+    }
+    object.erase(key);
   }
-  object.erase("lock");
   return object;
 }
 

@@ -4,8 +4,12 @@
 // shm_open descriptor is refused while `shmtool lock` holds it, and shmtool waits for it.
 
 #include <gtest/gtest.h>
+
 #include <signal.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
+#include <csignal>
 
 #include <chrono>
 #include <optional>
@@ -115,6 +119,76 @@ TEST_F(PosixInterop, ShmtoolWritesAndPythonReads) {
   ASSERT_EQ(python.exit_code, 0) << python.err;
   EXPECT_EQ(python.out, "written by shmtool\n100\n");
   EXPECT_TRUE(path_exists(object.path()));
+}
+
+// Who holds it: the processes stat names, read from /proc.
+using Holders = PosixInterop;
+
+// A Python program that attaches System V segment ARGV[1], prints "attached", then sleeps.
+const char* const kPythonAttach = R"(
+import sys, time, sysv_ipc
+m = sysv_ipc.attach(int(sys.argv[1]))
+print("attached", flush=True)
+time.sleep(30)
+)";
+
+TEST_F(Holders, StatNamesTheCProgramThatMapsAnObjectAndCountsIt) {
+  ShmEntry object = make_object("mapped", 4096, 0600, "x");
+  Background c({kPeer, "map", "/mapped", "30000"});
+  ASSERT_EQ(c.read_line(), "mapped");
+  const RunResult stat = run_shmtool({"stat", "--json", "/mapped"});
+  ASSERT_EQ(stat.exit_code, 0) << stat.err;
+  const auto j = parse_json(stat);
+  EXPECT_EQ(j["nattch"], 1) << stat.out;
+  ASSERT_EQ(j["attached"].size(), 1U) << stat.out;
+  EXPECT_EQ(j["attached"][0]["pid"], c.pid());
+  EXPECT_EQ(j["attached"][0]["uid"], 0);
+  EXPECT_EQ(j["attached"][0]["comm"], "posix_peer");
+  EXPECT_TRUE(j["attached_unseen"].is_null());
+  const RunResult text = run_shmtool({"stat", "/mapped"});
+  EXPECT_NE(text.out.find("attached: " + std::to_string(c.pid()) + " root " + kPeer + " map"),
+            std::string::npos)
+      << text.out;
+  c.signal(SIGKILL);
+  EXPECT_EQ(c.wait(), 128 + SIGKILL);
+  const auto after = parse_json(run_shmtool({"stat", "--json", "/mapped"}));
+  EXPECT_EQ(after["nattch"], 0);
+  EXPECT_TRUE(after["attached"].empty());
+}
+
+TEST_F(Holders, StatNamesTheProcessesAttachedToASegment) {
+  SegmentGuard segment(IPC_PRIVATE, 4096, 0644);
+  Background python({kPython, "-c", kPythonAttach, std::to_string(segment.id())});
+  ASSERT_EQ(python.read_line(), "attached");
+  auto j = parse_json(run_shmtool({"stat", "--json", segment.id_arg()}));
+  EXPECT_EQ(j["nattch"], 1);
+  ASSERT_EQ(j["attached"].size(), 1U);
+  EXPECT_EQ(j["attached"][0]["pid"], python.pid());
+  EXPECT_EQ(j["attached"][0]["user"], "root");
+  EXPECT_NE(j["attached"][0]["cmdline"].get<std::string>().find("sysv_ipc"), std::string::npos);
+  EXPECT_EQ(j["attached_unseen"], 0);
+  // As nobody, root's process cannot be read: counted, not named.
+  const RunResult unseen = run_shmtool({"stat", "--json", segment.id_arg()}, as_nobody());
+  ASSERT_EQ(unseen.exit_code, 0) << unseen.err;
+  j = parse_json(unseen);
+  EXPECT_TRUE(j["attached"].empty()) << unseen.out;
+  EXPECT_EQ(j["attached_unseen"], 1);
+  const RunResult text = run_shmtool({"stat", segment.id_arg()}, as_nobody());
+  EXPECT_NE(text.out.find("attached: 1 more that this user may not see"), std::string::npos)
+      << text.out;
+}
+
+TEST_F(Holders, ACommandLineWithControlCharactersIsEscaped) {
+  ShmEntry object = make_object("shown", 4096, 0600, "x");
+  Background c({"bash", "-c",
+                "exec -a \"$(printf 'evil\\033[31m\\nname')\" \"$0\" map /shown 30000", kPeer});
+  ASSERT_EQ(c.read_line(), "mapped");
+  const RunResult text = run_shmtool({"stat", "/shown"});
+  EXPECT_EQ(text.out.find('\x1b'), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("evil\\e[31m\\nname map /shown"), std::string::npos) << text.out;
+  const auto j = parse_json(run_shmtool({"stat", "--json", "/shown"}));
+  ASSERT_EQ(j["attached"].size(), 1U);
+  EXPECT_EQ(j["attached"][0]["cmdline"], "evil\x1b[31m\nname map /shown 30000");
 }
 
 // Object /x of 32 bytes holding "before", for the lock tests.

@@ -1,12 +1,12 @@
 #!/bin/sh
 # check_layers.sh LIBDIR: each layer of the library includes only itself and the layers before
-# it (util, model, sysv, posix, render), and every include of a library header names its layer.
+# it (util, model, sysv, posix, procs, render), and every include of a library header names its layer.
 set -u
 lib=$1
 failed=0
 rank() {
   case $1 in
-    util) echo 0 ;; model) echo 1 ;; sysv) echo 2 ;; posix) echo 3 ;; render) echo 4 ;; *) echo 9 ;;
+    util) echo 0 ;; model) echo 1 ;; sysv) echo 2 ;; posix) echo 3 ;; procs) echo 4 ;; render) echo 5 ;; *) echo 9 ;;
   esac
 }
 for file in "$lib"/*/*.hpp "$lib"/*/*.cpp; do

@@ -1,0 +1,227 @@
+#include "procs/holders.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <map>
+#include <set>
+#include <utility>
+
+namespace shmtool {
+namespace {
+
+// Reads a whole small file relative to `dir`; nullopt when it cannot be opened or read.
+std::optional<std::string> read_at(int dir, const char* name) {
+  const int fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string text;
+  char buffer[16384];
+  for (;;) {
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      close(fd);
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return text;
+}
+
+template <class T>
+bool number(std::string_view text, T& out, int base = 10) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out, base);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+// The next field of a maps line, split by spaces.
+std::string_view next_field(std::string_view& rest) {
+  const auto start = rest.find_first_not_of(' ');
+  if (start == std::string_view::npos) {
+    rest = {};
+    return {};
+  }
+  rest.remove_prefix(start);
+  const auto end = rest.find(' ');
+  const std::string_view field = rest.substr(0, end);
+  rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+  return field;
+}
+
+// "/SYSV0000162e (deleted)": a System V segment's mapping.
+bool is_sysv_path(std::string_view path) {
+  return path.starts_with("/SYSV");
+}
+
+uid_t effective_uid(std::string_view status) {
+  const auto at = status.find("\nUid:");
+  if (at == std::string_view::npos) return static_cast<uid_t>(-1);
+  // "Uid:\treal\teffective\tsaved\tfs"
+  std::string line(status.substr(at + 5, status.find('\n', at + 1) - (at + 5)));
+  std::replace(line.begin(), line.end(), '\t', ' ');
+  std::string_view rest = line;
+  (void)next_field(rest);  // real
+  uid_t uid = static_cast<uid_t>(-1);
+  (void)number(next_field(rest), uid);
+  return uid;
+}
+
+std::string cmdline_text(std::string text) {
+  while (!text.empty() && text.back() == '\0')
+    text.pop_back();
+  std::replace(text.begin(), text.end(), '\0', ' ');
+  return text;
+}
+
+}  // namespace
+
+bool parse_maps_line(std::string_view line, MapsLine& out) {
+  std::string_view rest = line;
+  const std::string_view range = next_field(rest);
+  (void)next_field(rest);  // perms
+  (void)next_field(rest);  // offset
+  const std::string_view device = next_field(rest);
+  const std::string_view inode = next_field(rest);
+  const auto dash = range.find('-');
+  const auto colon = device.find(':');
+  std::uint64_t start = 0;
+  std::uint64_t end = 0;
+  if (dash == std::string_view::npos || colon == std::string_view::npos ||
+      !number(range.substr(0, dash), start, 16) || !number(range.substr(dash + 1), end, 16) ||
+      end < start || !number(device.substr(0, colon), out.major, 16) ||
+      !number(device.substr(colon + 1), out.minor, 16) || !number(inode, out.inode)) {
+    return false;
+  }
+  out.bytes = end - start;
+  const auto path = rest.find_first_not_of(' ');
+  out.path = path == std::string_view::npos ? std::string_view() : rest.substr(path);
+  return true;
+}
+
+const ProcessInfo* HolderMap::process(pid_t pid) const {
+  const auto it =
+      std::lower_bound(processes.begin(), processes.end(), pid,
+                       [](const ProcessInfo& p, pid_t wanted) { return p.pid < wanted; });
+  return it != processes.end() && it->pid == pid ? &*it : nullptr;
+}
+
+std::vector<pid_t> HolderMap::segment_holders(int shmid) const {
+  std::vector<pid_t> out;
+  for (const Holding& h : holdings) {
+    if (h.sysv && h.shmid == shmid) out.push_back(h.pid);
+  }
+  return out;
+}
+
+std::vector<pid_t> HolderMap::object_holders(ino_t ino) const {
+  std::vector<pid_t> out;
+  for (const Holding& h : holdings) {
+    if (!h.sysv && h.ino == ino) out.push_back(h.pid);
+  }
+  return out;
+}
+
+Result<HolderMap> scan_holders(const HolderScan& scan) {
+  HolderMap result;
+  const int proc = open(scan.proc.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (proc < 0) return errno_error(Op::enumerate, errno, scan.proc);
+  struct stat own_ns {};
+  const bool know_ns = fstatat(proc, "self/ns/ipc", &own_ns, 0) == 0;
+  DIR* entries = fdopendir(proc);
+  if (entries == nullptr) {
+    const int err = errno;
+    close(proc);
+    return errno_error(Op::enumerate, err, scan.proc);
+  }
+  while (const dirent* entry = readdir(entries)) {
+    pid_t pid = 0;
+    if (!number(std::string_view(entry->d_name), pid) || pid <= 0) continue;
+    const int dir = openat(proc, entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) continue;  // gone
+    // pid, object -> bytes mapped; kept ordered so the result is by pid, then object.
+    std::map<std::pair<bool, std::uint64_t>, std::uint64_t> held;
+    const std::optional<std::string> maps = read_at(dir, "maps");
+    if (!maps) {
+      if (errno != ENOENT && errno != ESRCH) ++result.unreadable;
+      close(dir);
+      continue;
+    }
+    bool same_ns = true;
+    if (scan.sysv && know_ns) {
+      struct stat ns {};
+      same_ns = fstatat(dir, "ns/ipc", &ns, 0) == 0 && ns.st_ino == own_ns.st_ino &&
+                ns.st_dev == own_ns.st_dev;
+    }
+    std::string_view rest = *maps;
+    while (!rest.empty()) {
+      const auto newline = rest.find('\n');
+      const std::string_view line = rest.substr(0, newline);
+      rest = newline == std::string_view::npos ? std::string_view() : rest.substr(newline + 1);
+      MapsLine m;
+      if (!parse_maps_line(line, m)) continue;
+      if (scan.sysv && same_ns && is_sysv_path(m.path)) {
+        held[{true, m.inode}] += m.bytes;
+      } else if (scan.posix_dev && makedev(m.major, m.minor) == *scan.posix_dev) {
+        held[{false, m.inode}] += m.bytes;
+      }
+    }
+    if (scan.posix_dev) {
+      // Open descriptors of objects, mapped or not: stat follows each fd's link to its file.
+      const int fds = openat(dir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fds >= 0) {
+        if (DIR* list = fdopendir(fds)) {
+          while (const dirent* fd_entry = readdir(list)) {
+            if (fd_entry->d_name[0] == '.') continue;
+            struct stat st {};
+            if (fstatat(dirfd(list), fd_entry->d_name, &st, 0) != 0) continue;
+            if (S_ISREG(st.st_mode) && st.st_dev == *scan.posix_dev) {
+              held.try_emplace({false, st.st_ino}, 0);
+            }
+          }
+          closedir(list);
+        } else {
+          close(fds);
+        }
+      }
+    }
+    if (!held.empty()) {
+      ProcessInfo info;
+      info.pid = pid;
+      info.uid = effective_uid(read_at(dir, "status").value_or(""));
+      std::string comm = read_at(dir, "comm").value_or("");
+      if (!comm.empty() && comm.back() == '\n') comm.pop_back();
+      info.comm = std::move(comm);
+      info.cmdline = cmdline_text(read_at(dir, "cmdline").value_or(""));
+      result.processes.push_back(std::move(info));
+      for (const auto& [object, bytes] : held) {
+        Holding h;
+        h.pid = pid;
+        h.sysv = object.first;
+        if (h.sysv) {
+          h.shmid = static_cast<int>(object.second);
+        } else {
+          h.ino = static_cast<ino_t>(object.second);
+        }
+        h.mapped = bytes;
+        result.holdings.push_back(h);
+      }
+    }
+    close(dir);
+  }
+  closedir(entries);
+  std::sort(result.processes.begin(), result.processes.end(),
+            [](const ProcessInfo& a, const ProcessInfo& b) { return a.pid < b.pid; });
+  std::stable_sort(result.holdings.begin(), result.holdings.end(),
+                   [](const Holding& a, const Holding& b) { return a.pid < b.pid; });
+  return result;
+}
+
+}  // namespace shmtool

@@ -1,0 +1,74 @@
+#pragma once
+// Which processes hold shared memory: one walk of /proc, asked for only when something needs
+// it (stat, a POSIX object's NATTCH). A System V segment appears in /proc/PID/maps as
+// "/SYSV%08x (deleted)" with the shmid as its inode, and is counted only for processes in the
+// caller's IPC namespace (ids repeat across namespaces); a POSIX object appears as a mapping
+// or an open descriptor of a file on /dev/shm's device, matched by device and inode, never by
+// the path's text. A process that vanishes while read is skipped; one that cannot be read
+// (another user's, when not root) is counted as unreadable, not guessed.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace shmtool {
+
+/// A process that holds shared memory.
+struct ProcessInfo {
+  pid_t pid = 0;
+  uid_t uid = 0;  // effective
+  std::string comm;
+  std::string cmdline;  // arguments joined by spaces; empty for a kernel thread
+};
+
+/// One process's hold of one object: a System V segment (shmid) or a POSIX object (inode).
+struct Holding {
+  pid_t pid = 0;
+  bool sysv = true;
+  int shmid = -1;            // sysv
+  ino_t ino = 0;             // POSIX
+  std::uint64_t mapped = 0;  // bytes mapped (0: only an open descriptor)
+};
+
+/// What one walk of /proc found.
+struct HolderMap {
+  std::vector<ProcessInfo> processes;  // the holders, by pid
+  std::vector<Holding> holdings;       // by pid, then object
+  std::uint64_t unreadable = 0;        // processes whose maps could not be read
+
+  /// Returns the holder `pid`, or nullptr.
+  const ProcessInfo* process(pid_t pid) const;
+  /// Returns the pids holding segment `shmid`, ascending.
+  std::vector<pid_t> segment_holders(int shmid) const;
+  /// Returns the pids holding the POSIX object of inode `ino`, ascending.
+  std::vector<pid_t> object_holders(ino_t ino) const;
+};
+
+/// What to look for.
+struct HolderScan {
+  bool sysv = true;                // segments of the caller's IPC namespace
+  std::optional<dev_t> posix_dev;  // objects on this device (/dev/shm's), if set
+  std::string proc = "/proc";      // tests point it elsewhere
+};
+
+/// Walks /proc once. Fails only when /proc itself cannot be read.
+Result<HolderMap> scan_holders(const HolderScan& scan);
+
+/// Parses one line of /proc/PID/maps: the bytes it maps, its device and inode, and its path
+/// (empty for an anonymous mapping). Returns false for a line of another shape.
+struct MapsLine {
+  std::uint64_t bytes = 0;
+  unsigned major = 0;
+  unsigned minor = 0;
+  std::uint64_t inode = 0;
+  std::string_view path;
+};
+bool parse_maps_line(std::string_view line, MapsLine& out);
+
+}  // namespace shmtool

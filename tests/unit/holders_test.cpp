@@ -1,0 +1,72 @@
+#include "procs/holders.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace shmtool {
+namespace {
+
+TEST(ParseMapsLine, ReadsASystemVMapping) {
+  MapsLine m;
+  ASSERT_TRUE(parse_maps_line(
+      "7f0000000000-7f0000002000 rw-s 00000000 00:01 32773                      /SYSV0000162e "
+      "(deleted)",
+      m));
+  EXPECT_EQ(m.bytes, 0x2000U);
+  EXPECT_EQ(m.major, 0U);
+  EXPECT_EQ(m.minor, 1U);
+  EXPECT_EQ(m.inode, 32773U);
+  EXPECT_EQ(m.path, "/SYSV0000162e (deleted)");
+}
+
+TEST(ParseMapsLine, ReadsHexDevicesAndAnonymousMappings) {
+  MapsLine m;
+  ASSERT_TRUE(parse_maps_line("00400000-00401000 r-xp 00000000 fe:1a 1234 /usr/bin/x", m));
+  EXPECT_EQ(m.major, 0xfeU);
+  EXPECT_EQ(m.minor, 0x1aU);
+  ASSERT_TRUE(parse_maps_line("7ffd0000-7ffd1000 rw-p 00000000 00:00 0", m));
+  EXPECT_TRUE(m.path.empty());
+  EXPECT_EQ(m.inode, 0U);
+}
+
+TEST(ParseMapsLine, RefusesOtherShapes) {
+  MapsLine m;
+  EXPECT_FALSE(parse_maps_line("", m));
+  EXPECT_FALSE(parse_maps_line("garbage", m));
+  EXPECT_FALSE(parse_maps_line("2000-1000 rw-s 0 00:01 5 /SYSV", m));  // end before start
+  EXPECT_FALSE(parse_maps_line("1000-2000 rw-s 0 0001 5 /SYSV", m));   // no major:minor
+}
+
+TEST(ScanHolders, FindsThisProcessAttachedToAPrivateSegment) {
+  const int id = shmget(IPC_PRIVATE, 8192, 0600);
+  ASSERT_GE(id, 0);
+  void* at = shmat(id, nullptr, 0);
+  ASSERT_NE(at, reinterpret_cast<void*>(-1));
+  const auto holders = scan_holders(HolderScan{});
+  shmdt(at);
+  shmctl(id, IPC_RMID, nullptr);
+  ASSERT_TRUE(holders.ok());
+  const auto pids = holders->segment_holders(id);
+  ASSERT_EQ(pids, std::vector<pid_t>{getpid()});
+  const ProcessInfo* me = holders->process(getpid());
+  ASSERT_NE(me, nullptr);
+  EXPECT_EQ(me->uid, geteuid());
+  EXPECT_FALSE(me->comm.empty());
+  for (const Holding& h : holders->holdings) {
+    if (h.sysv && h.shmid == id) {
+      EXPECT_EQ(h.mapped, 8192U);
+    }
+  }
+}
+
+TEST(ScanHolders, AMissingProcIsAnError) {
+  HolderScan scan;
+  scan.proc = "/nonexistent-proc";
+  EXPECT_FALSE(scan_holders(scan).ok());
+}
+
+}  // namespace
+}  // namespace shmtool
