@@ -178,6 +178,17 @@ TEST_F(Holders, StatNamesTheProcessesAttachedToASegment) {
       << text.out;
 }
 
+TEST_F(Holders, RmOfAnAttachedSegmentNamesItsHolders) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  Background python({kPython, "-c", kPythonAttach, std::to_string(segment.id())});
+  ASSERT_EQ(python.read_line(), "attached");
+  const RunResult run = run_shmtool({"rm", segment.id_arg()});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "marked id " + std::to_string(segment.id()) +
+                         " for removal: 1 process still attached (" + std::to_string(python.pid()) +
+                         " python3)\n");
+}
+
 TEST_F(Holders, ACommandLineWithControlCharactersIsEscaped) {
   ShmEntry object = make_object("shown", 4096, 0600, "x");
   Background c({"bash", "-c",

@@ -7,6 +7,7 @@
 #include "failure.hpp"
 #include "filter_options.hpp"
 #include "multi_item.hpp"
+#include "procs/holders.hpp"
 #include "render/render_json.hpp"
 #include "sysv/segment_ops.hpp"
 #include "util/terminal_text.hpp"
@@ -48,12 +49,39 @@ std::string attached_words(std::uint64_t nattch) {
   return std::to_string(nattch) + (nattch == 1 ? " process" : " processes") + " still attached";
 }
 
-std::string outcome_line(const SegmentRecord& s, bool marked, bool dry_run) {
+// The holders of marked segments, from one walk of /proc made when the first is marked.
+class HolderNames {
+ public:
+  // " (1234 postgres, 5678 psql)", or "" when none can be named.
+  std::string of(int shmid) {
+    if (!scanned_) {
+      scanned_ = true;
+      auto found = scan_holders(HolderScan{});
+      if (found.ok()) holders_ = std::move(*found);
+    }
+    if (!holders_) return "";
+    std::string names;
+    for (pid_t pid : holders_->segment_holders(shmid)) {
+      const ProcessInfo* p = holders_->process(pid);
+      if (p == nullptr) continue;
+      names += names.empty() ? " (" : ", ";
+      names += std::to_string(pid) + " " + p->comm;
+    }
+    return names.empty() ? "" : names + ")";
+  }
+
+ private:
+  bool scanned_ = false;
+  std::optional<HolderMap> holders_;
+};
+
+std::string outcome_line(const SegmentRecord& s, bool marked, bool dry_run, HolderNames& holders) {
   const std::string id = "id " + std::to_string(s.id);
   if (marked) {
-    // SPEC.md fixes this line as "marked id 42 for removal: N processes still attached".
+    // SPEC.md fixes this line as "marked id 42 for removal: N processes still attached
+    // (1234 postgres, 5678 psql)".
     return std::string(dry_run ? "would mark " : "marked ") + id +
-           " for removal: " + attached_words(s.nattch);
+           " for removal: " + attached_words(s.nattch) + holders.of(s.id);
   }
   return std::string(dry_run ? "would remove " : "removed ") + id + " " + key_words(s);
 }
@@ -112,6 +140,7 @@ int run_rm(const RmOptions& options, Context& context) {
   std::set<int> done;
   const Usage usage = context.json() ? Usage::read : Usage::skip;
   std::set<std::string> names_done;
+  HolderNames holder_names;
   for (const Target& target : targets) {
     if (target.posix_name) {
       if (!names_done.insert(*target.posix_name).second) continue;
@@ -161,7 +190,10 @@ int run_rm(const RmOptions& options, Context& context) {
       object["marked"] = outcome->marked;
       removed.push_back(std::move(object));
     } else {
-      context.out.write(outcome_line(outcome->segment, outcome->marked, options.dry_run) + "\n");
+      // Escaped: the holders' command names are any process's to choose.
+      context.out.write(escape_for_terminal(outcome_line(outcome->segment, outcome->marked,
+                                                         options.dry_run, holder_names)) +
+                        "\n");
     }
   }
   if (context.json()) {
