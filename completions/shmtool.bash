@@ -4,7 +4,7 @@
 # and the POSIX objects in /dev/shm as /NAME (also as posix:NAME). An option's value
 # completes the same after --option=.
 
-_shmtool_columns="KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP TYPE NAME ALLOCATED MTIME"
+_shmtool_columns="KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP TYPE NAME ALLOCATED MTIME PIDS COMMAND"
 _shmtool_commands="create write read stat list rm chown chmod lock pin unpin limits"
 _shmtool_filters="-t --type --owner --creator --key --orphaned --dest --min-size"
 _shmtool_types="sysv posix all"

@@ -70,7 +70,7 @@ end
 function __shmtool_columns
     set -l token (commandline -ct)
     set -l prefix (string replace -r '[^,+]*$' '' -- $token)
-    for column in KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP TYPE NAME ALLOCATED MTIME
+    for column in KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP TYPE NAME ALLOCATED MTIME PIDS COMMAND
         printf '%s%s\n' $prefix $column
     end
 end

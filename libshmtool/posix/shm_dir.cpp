@@ -112,6 +112,11 @@ Result<ShmDir> ShmDir::open_default() {
   return ShmDir(fd.release());
 }
 
+dev_t ShmDir::device() const {
+  struct stat st {};
+  return fstat(fd_, &st) == 0 ? st.st_dev : 0;
+}
+
 ShmDir ShmDir::adopt(int fd) {
   return ShmDir(fd);
 }

@@ -36,6 +36,8 @@ class ShmDir {
   ~ShmDir();
 
   int fd() const { return fd_; }
+  /// The device of its filesystem, which every object in it has (0 if fstat fails).
+  dev_t device() const;
 
  private:
   explicit ShmDir(int fd) : fd_(fd) {}

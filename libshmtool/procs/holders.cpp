@@ -81,7 +81,64 @@ std::string cmdline_text(std::string text) {
   return text;
 }
 
+// The boot time, epoch seconds ("btime" of /proc/stat), read once.
+std::optional<std::int64_t> boot_time(const std::string& proc) {
+  static std::optional<std::int64_t> cached;
+  static bool read = false;
+  if (read) return cached;
+  read = true;
+  const int dir = open(proc.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return std::nullopt;
+  const std::optional<std::string> stat = read_at(dir, "stat");
+  close(dir);
+  if (!stat) return std::nullopt;
+  const auto at = stat->find("\nbtime ");
+  if (at == std::string::npos) return std::nullopt;
+  std::string_view rest = std::string_view(*stat).substr(at + 7);
+  rest = rest.substr(0, rest.find('\n'));
+  std::int64_t value = 0;
+  if (number(rest, value)) cached = value;
+  return cached;
+}
+
 }  // namespace
+
+std::optional<std::uint64_t> start_ticks(std::string_view stat) {
+  // "PID (COMM) STATE ..." where COMM may hold spaces and parentheses: fields count from the
+  // last ')'.
+  const auto close_paren = stat.rfind(')');
+  if (close_paren == std::string_view::npos) return std::nullopt;
+  std::string_view rest = stat.substr(close_paren + 1);
+  // Field 3 (state) is the first after ')'; the start time is field 22.
+  std::string_view field;
+  for (int i = 3; i <= 22; ++i)
+    field = next_field(rest);
+  std::uint64_t ticks = 0;
+  if (field.empty() || !number(field, ticks)) return std::nullopt;
+  return ticks;
+}
+
+std::optional<RunningProcess> creator_process(pid_t pid, std::int64_t created,
+                                              const std::string& proc) {
+  if (pid <= 0) return std::nullopt;
+  const std::string path = proc + "/" + std::to_string(pid);
+  const int dir = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return std::nullopt;
+  const std::optional<std::string> stat = read_at(dir, "stat");
+  std::optional<std::string> comm = read_at(dir, "comm");
+  close(dir);
+  const auto boot = boot_time(proc);
+  const long hz = sysconf(_SC_CLK_TCK);
+  if (!stat || !comm || !boot || hz <= 0) return std::nullopt;
+  const auto ticks = start_ticks(*stat);
+  if (!ticks) return std::nullopt;
+  RunningProcess process;
+  process.start = *boot + static_cast<std::int64_t>(*ticks / static_cast<std::uint64_t>(hz));
+  if (process.start > created) return std::nullopt;  // the pid was reused
+  if (!comm->empty() && comm->back() == '\n') comm->pop_back();
+  process.comm = std::move(*comm);
+  return process;
+}
 
 bool parse_maps_line(std::string_view line, MapsLine& out) {
   std::string_view rest = line;

@@ -60,6 +60,21 @@ struct HolderScan {
 /// Walks /proc once. Fails only when /proc itself cannot be read.
 Result<HolderMap> scan_holders(const HolderScan& scan);
 
+/// What /proc says of a running process that may have created a segment.
+struct RunningProcess {
+  std::string comm;
+  std::int64_t start = 0;  // epoch seconds
+};
+
+/// Returns process `pid` if it runs and started no later than `created` (epoch seconds): a
+/// pid reused by a process started after that cannot be the creator. nullopt otherwise, or
+/// when /proc cannot tell.
+std::optional<RunningProcess> creator_process(pid_t pid, std::int64_t created,
+                                              const std::string& proc = "/proc");
+
+/// Parses the start time (field 22, clock ticks after boot) out of /proc/PID/stat's text.
+std::optional<std::uint64_t> start_ticks(std::string_view stat);
+
 /// Parses one line of /proc/PID/maps: the bytes it maps, its device and inode, and its path
 /// (empty for an anonymous mapping). Returns false for a line of another shape.
 struct MapsLine {

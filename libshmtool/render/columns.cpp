@@ -62,7 +62,28 @@ SortKey absent_key() {
 using R = RowRef;
 using C = CellContext&;
 
-constexpr std::array<Column, 21> kColumns{{
+// "1234,5678": the holders' pids, "-" for none or when /proc was not read.
+std::string pids_text(RowRef r, const CellContext& c) {
+  if (c.holders == nullptr) return na();
+  const std::vector<pid_t> pids =
+      r.sysv ? c.holders->segment_holders(r.sysv->id) : c.holders->object_holders(r.posix->ino);
+  std::string out;
+  for (pid_t pid : pids) {
+    if (!out.empty()) out += ',';
+    out += std::to_string(pid);
+  }
+  return out.empty() ? na() : out;
+}
+
+// The creator's command while it runs, as lsipc shows it; "-" once it has exited (or its pid
+// was reused by a later process), and for a POSIX object, which records no creator.
+std::string creator_command(RowRef r) {
+  if (r.sysv == nullptr || !r.sysv->ctime) return na();
+  const auto creator = creator_process(r.sysv->cpid, *r.sysv->ctime);
+  return creator ? creator->comm : na();
+}
+
+constexpr std::array<Column, 23> kColumns{{
     {"KEY", "key, as 0x and eight hex digits", Align::left, false,
      [](R r, C) {
        return sysv_text(r, [](const SegmentRecord& s) { return format_key_hex(s.key); });
@@ -143,6 +164,11 @@ constexpr std::array<Column, 21> kColumns{{
     {"MTIME", "last write time (POSIX objects)", Align::left, false,
      [](R r, C c) { return r.posix ? format_time(r.posix->mtime, c.times) : na(); },
      [](R r, C) { return r.posix ? time_key(r.posix->mtime) : absent_key(); }},
+    {"PIDS", "the attached processes' ids (read from /proc)", Align::left, false,
+     [](R r, C c) { return pids_text(r, c); }, [](R r, C c) -> SortKey { return pids_text(r, c); }},
+    {"COMMAND", "the creator's command, while it runs (segments)", Align::left, false,
+     [](R r, C) { return creator_command(r); },
+     [](R r, C) -> SortKey { return creator_command(r); }},
 }};
 
 constexpr std::array<std::string_view, 9> kDefaultNames{
@@ -169,6 +195,10 @@ Error unknown_column(std::string_view name, std::string_view subject) {
 }
 
 }  // namespace
+
+bool needs_holders(const Column& column, bool posix) {
+  return column.name == "PIDS" || (posix && column.name == "NATTCH");
+}
 
 std::span<const Column> all_columns() {
   return kColumns;

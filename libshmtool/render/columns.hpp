@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "procs/holders.hpp"
 #include "render/any_record.hpp"
 #include "sysv/segment.hpp"
 #include "util/human_format.hpp"
@@ -27,6 +28,7 @@ struct CellContext {
   NameResolver& names;
   SizeStyle sizes = SizeStyle::human;
   TimeStyle times = TimeStyle::local;
+  const HolderMap* holders = nullptr;  // read when a column needs_holders
 };
 
 /// A value that orders a column: numbers numerically, names as text.
@@ -42,6 +44,10 @@ struct Column {
   std::string (*text)(RowRef, CellContext&);
   SortKey (*sort_key)(RowRef, CellContext&);
 };
+
+/// Returns whether `column` needs the walk of /proc for holders (PIDS; NATTCH of a POSIX
+/// object, when `posix` objects are listed).
+bool needs_holders(const Column& column, bool posix);
 
 /// Returns every column, in the SPEC's order.
 std::span<const Column> all_columns();

@@ -23,8 +23,10 @@ void apply_filter(const ListFilter& filter, std::vector<SegmentRecord>& segments
 namespace {
 
 template <class Record>
-void sort_rows(std::vector<Record>& rows, const Column& column, Order order, NameResolver& names) {
+void sort_rows(std::vector<Record>& rows, const Column& column, Order order, NameResolver& names,
+               const HolderMap* holders) {
   CellContext context{names};
+  context.holders = holders;
   std::vector<std::pair<SortKey, std::size_t>> keys;
   keys.reserve(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -43,8 +45,8 @@ void sort_rows(std::vector<Record>& rows, const Column& column, Order order, Nam
 }  // namespace
 
 void sort_segments(std::vector<SegmentRecord>& segments, const Column& column, Order order,
-                   NameResolver& names) {
-  sort_rows(segments, column, order, names);
+                   NameResolver& names, const HolderMap* holders) {
+  sort_rows(segments, column, order, names, holders);
 }
 
 void apply_filter(const ListFilter& filter, std::vector<AnyRecord>& objects) {
@@ -52,8 +54,8 @@ void apply_filter(const ListFilter& filter, std::vector<AnyRecord>& objects) {
 }
 
 void sort_objects(std::vector<AnyRecord>& objects, const Column& column, Order order,
-                  NameResolver& names) {
-  sort_rows(objects, column, order, names);
+                  NameResolver& names, const HolderMap* holders) {
+  sort_rows(objects, column, order, names, holders);
 }
 
 }  // namespace shmtool

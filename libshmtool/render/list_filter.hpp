@@ -32,13 +32,13 @@ enum class Order { ascending, descending };
 
 /// Sorts by `column` (stable, ties keep index order).
 void sort_segments(std::vector<SegmentRecord>& segments, const Column& column, Order order,
-                   NameResolver& names);
+                   NameResolver& names, const HolderMap* holders = nullptr);
 
 /// Removes the objects that do not match, keeping the order of the rest.
 void apply_filter(const ListFilter& filter, std::vector<AnyRecord>& objects);
 
 /// Sorts objects of either kind by `column` (stable).
 void sort_objects(std::vector<AnyRecord>& objects, const Column& column, Order order,
-                  NameResolver& names);
+                  NameResolver& names, const HolderMap* holders = nullptr);
 
 }  // namespace shmtool

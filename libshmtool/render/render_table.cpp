@@ -43,7 +43,8 @@ TableBuilder::TableBuilder(std::span<const Column* const> columns, NameResolver&
                            const TableOptions& options)
     : columns_(columns),
       context_{names, options.layout == Layout::raw ? SizeStyle::bytes : options.sizes,
-               options.layout == Layout::raw ? TimeStyle::packed : TimeStyle::local},
+               options.layout == Layout::raw ? TimeStyle::packed : TimeStyle::local,
+               options.holders},
       raw_(options.layout == Layout::raw),
       headings_(options.headings == Headings::show),
       widths_(columns.size(), 0) {

@@ -26,6 +26,7 @@ struct TableOptions {
   Headings headings = Headings::show;
   Layout layout = Layout::aligned;
   SizeStyle sizes = SizeStyle::human;
+  const HolderMap* holders = nullptr;  // for PIDS, when it was read
 };
 
 /// Returns the table of `segments` with `columns`, one line a segment, each ending in '\n'.

@@ -189,6 +189,43 @@ TEST_F(Holders, RmOfAnAttachedSegmentNamesItsHolders) {
                          " python3)\n");
 }
 
+TEST_F(Holders, ListShowsPidsAndAPosixObjectsNattchWhenAsked) {
+  ShmEntry object = make_object("listed", 4096, 0600, "x");
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  Background c({kPeer, "map", "/listed", "30000"});
+  ASSERT_EQ(c.read_line(), "mapped");
+  Background python({kPython, "-c", kPythonAttach, std::to_string(segment.id())});
+  ASSERT_EQ(python.read_line(), "attached");
+  const RunResult posix =
+      run_shmtool({"list", "--type", "posix", "--raw", "--noheadings", "-o", "NAME,NATTCH,PIDS"});
+  ASSERT_EQ(posix.exit_code, 0) << posix.err;
+  EXPECT_EQ(posix.out, "/listed 1 " + std::to_string(c.pid()) + "\n");
+  const RunResult sysv = run_shmtool({"list", "--raw", "--noheadings", "-o", "ID,NATTCH,PIDS"});
+  EXPECT_EQ(sysv.out, segment.id_arg() + " 1 " + std::to_string(python.pid()) + "\n");
+  // Without the column, /proc is not read: NATTCH of a POSIX object stays unknown in JSON.
+  const auto j = parse_json(run_shmtool({"list", "--type", "posix", "--json"}));
+  EXPECT_TRUE(j["segments"][0]["nattch"].is_null());
+}
+
+TEST_F(Holders, CommandIsTheCreatorsWhileItRuns) {
+  // Python creates a segment and stays; then it exits and COMMAND says so.
+  const char* const create = R"(
+import time, sysv_ipc
+m = sysv_ipc.SharedMemory(None, sysv_ipc.IPC_CREX, size=4096)
+print(m.id, flush=True)
+time.sleep(30)
+)";
+  Background python({kPython, "-c", create});
+  const std::string id = python.read_line();
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(run_shmtool({"list", "--raw", "--noheadings", "-o", "ID,COMMAND"}).out,
+            id + " python3\n");
+  python.signal(SIGKILL);
+  python.wait();
+  EXPECT_EQ(run_shmtool({"list", "--raw", "--noheadings", "-o", "ID,COMMAND"}).out, id + " -\n");
+  EXPECT_EQ(run_shmtool({"rm", id}).exit_code, 0);
+}
+
 TEST_F(Holders, ACommandLineWithControlCharactersIsEscaped) {
   ShmEntry object = make_object("shown", 4096, 0600, "x");
   Background c({"bash", "-c",

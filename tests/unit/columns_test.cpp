@@ -24,7 +24,9 @@ const std::vector<std::string> kSpecColumns{"KEY", "ID", "OWNER", "GROUP", "CUSE
                                             "PERMS", "SIZE", "NATTCH", "STATUS", "CPID", "LPID",
                                             "ATIME", "DTIME", "CTIME", "RSS", "SWAP",
                                             // Version 2: POSIX objects beside segments.
-                                            "TYPE", "NAME", "ALLOCATED", "MTIME"};
+                                            "TYPE", "NAME", "ALLOCATED", "MTIME",
+                                            // Who holds it.
+                                            "PIDS", "COMMAND"};
 const std::vector<std::string> kSpecDefaults{"KEY",    "ID",     "OWNER", "PERMS", "SIZE",
                                              "NATTCH", "STATUS", "CPID",  "LPID"};
 

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ctime>
+
 namespace shmtool {
 namespace {
 
@@ -60,6 +62,26 @@ TEST(ScanHolders, FindsThisProcessAttachedToAPrivateSegment) {
       EXPECT_EQ(h.mapped, 8192U);
     }
   }
+}
+
+TEST(StartTicks, CountsFieldsFromTheLastParenthesis) {
+  // A command name with spaces and a ')' must not shift the fields.
+  const std::string stat =
+      "42 (a b) c) S 1 42 42 0 -1 4194304 100 0 0 0 1 2 0 0 20 0 1 0 987654 3133440 394";
+  EXPECT_EQ(start_ticks(stat), 987654U);
+  EXPECT_FALSE(start_ticks("42 (short) S 1").has_value());
+  EXPECT_FALSE(start_ticks("garbage").has_value());
+}
+
+TEST(CreatorProcess, IsThisProcessForATimeAfterItStartedAndNotBefore) {
+  const auto now = static_cast<std::int64_t>(time(nullptr));
+  const auto me = creator_process(getpid(), now + 10);
+  ASSERT_TRUE(me.has_value());
+  EXPECT_FALSE(me->comm.empty());
+  EXPECT_LE(me->start, now);
+  // A segment changed before this process started cannot have been created by it.
+  EXPECT_FALSE(creator_process(getpid(), me->start - 100).has_value());
+  EXPECT_FALSE(creator_process(0, now).has_value());
 }
 
 TEST(ScanHolders, AMissingProcIsAnError) {

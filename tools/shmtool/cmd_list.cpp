@@ -69,7 +69,7 @@ class FilteredRows final : public SegmentSink {
 // Lists POSIX objects, or both kinds (--type posix|all).
 int list_objects(const ListOptions& options, Context& context, TypeSelection types,
                  const std::vector<const Column*>& columns, const Column* sort_by, bool wants_usage,
-                 const TableOptions& layout) {
+                 const TableOptions& layout, const std::optional<HolderMap>& holders) {
   const ListFilter filter = build_filter(options.filters, context.names);
   std::vector<AnyRecord> objects;
   if (types == TypeSelection::all) {
@@ -81,12 +81,14 @@ int list_objects(const ListOptions& options, Context& context, TypeSelection typ
   }
   std::vector<PosixRecord> posix = unwrap(list_posix_objects(context.shm_dir()));
   objects.reserve(objects.size() + posix.size());
-  for (PosixRecord& p : posix)
+  for (PosixRecord& p : posix) {
+    if (holders) p.nattch = holders->object_holders(p.ino).size();
     objects.emplace_back(std::move(p));
+  }
   apply_filter(filter, objects);
   if (sort_by != nullptr) {
     sort_objects(objects, *sort_by, options.reverse ? Order::descending : Order::ascending,
-                 context.names);
+                 context.names, layout.holders);
   } else if (options.reverse) {
     std::reverse(objects.begin(), objects.end());
   }
@@ -121,8 +123,22 @@ int run_list(const ListOptions& options, Context& context) {
   layout.headings = options.noheadings ? Headings::hide : Headings::show;
   layout.layout = options.raw ? Layout::raw : Layout::aligned;
   layout.sizes = options.bytes ? SizeStyle::bytes : SizeStyle::human;
-  if (types != TypeSelection::sysv) {
-    return list_objects(options, context, types, columns, sort_by, wants_usage, layout);
+  // PIDS, and a POSIX object's NATTCH, come from one walk of /proc, made only when asked.
+  const bool posix = types != TypeSelection::sysv;
+  const bool wants_holders =
+      std::any_of(columns.begin(), columns.end(),
+                  [posix](const Column* c) { return needs_holders(*c, posix); }) ||
+      (sort_by != nullptr && needs_holders(*sort_by, posix));
+  std::optional<HolderMap> holders;
+  if (wants_holders) {
+    HolderScan request;
+    request.sysv = types != TypeSelection::posix;
+    if (posix) request.posix_dev = context.shm_dir().device();
+    holders = unwrap(scan_holders(request));
+    layout.holders = &*holders;
+  }
+  if (posix) {
+    return list_objects(options, context, types, columns, sort_by, wants_usage, layout, holders);
   }
   auto write_out = [&context](std::string_view piece) { context.out.write(piece); };
 
@@ -142,7 +158,7 @@ int run_list(const ListOptions& options, Context& context) {
   apply_filter(filter, segments);
   if (sort_by != nullptr) {
     sort_segments(segments, *sort_by, options.reverse ? Order::descending : Order::ascending,
-                  context.names);
+                  context.names, layout.holders);
   } else if (options.reverse) {
     std::reverse(segments.begin(), segments.end());
   }
