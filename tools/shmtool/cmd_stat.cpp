@@ -60,7 +60,9 @@ int run_stat(const StatOptions& options, Context& context) {
     return kSuccess;
   }
   const SegmentRecord record = unwrap(lookup_segment(context.kernel, ref, Usage::read));
-  const std::optional<HolderMap> holders = scan(HolderScan{});
+  // No process attached: nothing to look for in /proc (the walk costs as much as the rest).
+  const std::optional<HolderMap> holders =
+      record.nattch > 0 ? scan(HolderScan{}) : std::optional<HolderMap>(HolderMap{});
   std::vector<pid_t> pids;
   std::optional<std::uint64_t> unseen;
   if (holders) {
