@@ -6,20 +6,27 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
-#include <charconv>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "util/poll.hpp"
+#include "util/proc_files.hpp"
+#include "util/whole_number.hpp"
 
 namespace shmtool {
 namespace {
 
-template <class T>
-bool parse_number(std::string_view text, T& out) {
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && end == text.data() + text.size();
+// "A:B:C" split at its first two colons (C may hold more); nullopt without two.
+std::optional<std::array<std::string_view, 3>> three_parts(std::string_view text) {
+  const auto first = text.find(':');
+  if (first == std::string_view::npos) return std::nullopt;
+  const auto second = text.find(':', first + 1);
+  if (second == std::string_view::npos) return std::nullopt;
+  return std::array<std::string_view, 3>{
+      text.substr(0, first), text.substr(first + 1, second - first - 1), text.substr(second + 1)};
 }
 
 // The descriptor an enclosing lock passed down for this object, or -1.
@@ -28,15 +35,12 @@ int inherited_fd(std::string_view entries, dev_t dev, ino_t ino) {
     const auto comma = entries.find(',');
     const std::string_view entry = entries.substr(0, comma);
     entries = comma == std::string_view::npos ? std::string_view() : entries.substr(comma + 1);
-    const auto first = entry.find(':');
-    const auto second = entry.find(':', first == std::string_view::npos ? first : first + 1);
-    if (first == std::string_view::npos || second == std::string_view::npos) continue;
+    const auto parts = three_parts(entry);
     unsigned long long d = 0;
     unsigned long long i = 0;
     int fd = -1;
-    if (!parse_number(entry.substr(0, first), d) ||
-        !parse_number(entry.substr(first + 1, second - first - 1), i) ||
-        !parse_number(entry.substr(second + 1), fd) || fd < 0) {
+    if (!parts || !parse_whole((*parts)[0], d) || !parse_whole((*parts)[1], i) ||
+        !parse_whole((*parts)[2], fd) || fd < 0) {
       continue;
     }
     if (d != dev || i != ino) continue;
@@ -54,20 +58,13 @@ int inherited_fd(std::string_view entries, dev_t dev, ino_t ino) {
 
 // "MAJ:MIN:INODE" as /proc/locks writes a file's identity: hex device numbers, decimal inode.
 bool same_file(std::string_view text, dev_t dev, ino_t ino) {
-  const auto first = text.find(':');
-  const auto second = text.find(':', first == std::string_view::npos ? first : first + 1);
-  if (first == std::string_view::npos || second == std::string_view::npos) return false;
+  const auto parts = three_parts(text);
   unsigned major_number = 0;
   unsigned minor_number = 0;
   unsigned long long inode = 0;
-  const auto hex = [](std::string_view part, unsigned& out) {
-    const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), out, 16);
-    return ec == std::errc() && end == part.data() + part.size();
-  };
-  return hex(text.substr(0, first), major_number) &&
-         hex(text.substr(first + 1, second - first - 1), minor_number) &&
-         parse_number(text.substr(second + 1), inode) && major_number == major(dev) &&
-         minor_number == minor(dev) && inode == ino;
+  return parts && parse_whole((*parts)[0], major_number, 16) &&
+         parse_whole((*parts)[1], minor_number, 16) && parse_whole((*parts)[2], inode) &&
+         major_number == major(dev) && minor_number == minor(dev) && inode == ino;
 }
 
 }  // namespace
@@ -98,29 +95,15 @@ FlockState parse_proc_locks(std::string_view text, dev_t dev, ino_t ino) {
     }
     state.held = true;
     pid_t pid = 0;
-    if (parse_number(words[base + 3], pid) && pid > 0) state.pid = pid;
+    if (parse_whole(words[base + 3], pid) && pid > 0) state.pid = pid;
   }
   return state;
 }
 
 Result<FlockState> read_flock_state(const PosixRecord& object) {
-  const int fd = ::open("/proc/locks", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno_error(Op::lock, errno, "/proc/locks");
-  std::string text;
-  char buffer[8192];
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      close(fd);
-      return errno_error(Op::lock, err, "/proc/locks");
-    }
-    if (n == 0) break;
-    text.append(buffer, static_cast<std::size_t>(n));
-  }
-  close(fd);
-  return parse_proc_locks(text, object.dev, object.ino);
+  const std::optional<std::string> text = read_file_at(AT_FDCWD, "/proc/locks");
+  if (!text) return errno_error(Op::lock, errno, "/proc/locks");
+  return parse_proc_locks(*text, object.dev, object.ino);
 }
 
 Result<ObjectLock> ObjectLock::take(const ShmDir& dir, const std::string& name,

@@ -13,22 +13,10 @@
 #include <utility>
 
 #include "util/poll.hpp"
+#include "util/unique_fd.hpp"
 
 namespace shmtool {
 namespace {
-
-// Closes a descriptor when it goes out of scope.
-struct Fd {
-  int fd = -1;
-  Fd() = default;
-  explicit Fd(int f) : fd(f) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd >= 0) close(fd);
-  }
-  int release() { return std::exchange(fd, -1); }
-};
 
 Error posix_error(ErrorKind kind, Op op, int err, const std::string& name) {
   Error error{kind, op, err, posix_display_name(name), {}};
@@ -73,10 +61,10 @@ Result<struct stat> stat_regular(const ShmDir& dir, const std::string& name, Op 
 // An O_PATH descriptor of regular file `name` (never a link it points to), for the calls
 // that change its inode: no read or write permission is needed to hold one.
 Result<int> open_path(const ShmDir& dir, const std::string& name, Op op) {
-  Fd fd(openat(dir.fd(), name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
-  if (fd.fd < 0) return errno_of(op, errno, name);
+  UniqueFd fd(openat(dir.fd(), name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+  if (fd.get() < 0) return errno_of(op, errno, name);
   struct stat st {};
-  if (fstat(fd.fd, &st) != 0) return errno_of(op, errno, name);
+  if (fstat(fd.get(), &st) != 0) return errno_of(op, errno, name);
   if (!S_ISREG(st.st_mode)) return not_regular(op, name, st.st_mode);
   return fd.release();
 }
@@ -93,13 +81,13 @@ Result<ShmDir> ShmDir::open_default() {
   const std::string path(kShmDirPath);
   Error error{ErrorKind::system, Op::shm_dir, 0, path, {}};
   error.posix = true;
-  Fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.fd < 0) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0) {
     error.err = errno;
     return error;
   }
   struct statfs fs {};
-  if (fstatfs(fd.fd, &fs) != 0) {
+  if (fstatfs(fd.get(), &fs) != 0) {
     error.err = errno;
     return error;
   }
@@ -114,25 +102,11 @@ Result<ShmDir> ShmDir::open_default() {
 
 dev_t ShmDir::device() const {
   struct stat st {};
-  return fstat(fd_, &st) == 0 ? st.st_dev : 0;
+  return fstat(fd_.get(), &st) == 0 ? st.st_dev : 0;
 }
 
 ShmDir ShmDir::adopt(int fd) {
   return ShmDir(fd);
-}
-
-ShmDir::ShmDir(ShmDir&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-
-ShmDir& ShmDir::operator=(ShmDir&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
-ShmDir::~ShmDir() {
-  if (fd_ >= 0) close(fd_);
 }
 
 Result<FsUsage> filesystem_usage(const ShmDir& dir) {
@@ -209,10 +183,10 @@ Result<PosixFile> PosixFile::open(const ShmDir& dir, const std::string& name, Ac
   if (!before.ok()) return std::move(before).error();
   const int flags = (access == Access::read_only ? O_RDONLY : O_RDWR) | O_NOFOLLOW | O_NONBLOCK |
                     O_NOCTTY | O_CLOEXEC;
-  Fd fd(openat(dir.fd(), name.c_str(), flags));
-  if (fd.fd < 0) return errno_of(Op::attach, errno, name);
+  UniqueFd fd(openat(dir.fd(), name.c_str(), flags));
+  if (fd.get() < 0) return errno_of(Op::attach, errno, name);
   struct stat st {};
-  if (fstat(fd.fd, &st) != 0) return errno_of(Op::attach, errno, name);
+  if (fstat(fd.get(), &st) != 0) return errno_of(Op::attach, errno, name);
   if (!S_ISREG(st.st_mode)) return not_regular(Op::attach, name, st.st_mode);
   if (st.st_dev != before->st_dev || st.st_ino != before->st_ino) {
     return errno_of(Op::attach, ENOENT, name);  // replaced while opened: not the one checked
@@ -220,24 +194,9 @@ Result<PosixFile> PosixFile::open(const ShmDir& dir, const std::string& name, Ac
   return PosixFile(fd.release(), posix_record_from_stat(name, st));
 }
 
-PosixFile::PosixFile(PosixFile&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), record_(std::move(other.record_)) {}
-
-PosixFile& PosixFile::operator=(PosixFile&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-    record_ = std::move(other.record_);
-  }
-  return *this;
-}
-
-PosixFile::~PosixFile() {
-  if (fd_ >= 0) close(fd_);
-}
-
 Result<Attachment> PosixFile::map(Access access) const {
-  auto mapped = Attachment::map_file(fd_, record_.size, access, posix_display_name(record_.name));
+  auto mapped =
+      Attachment::map_file(fd_.get(), record_.size, access, posix_display_name(record_.name));
   if (!mapped.ok()) {
     Error error = std::move(mapped).error();
     error.posix = true;
@@ -248,7 +207,7 @@ Result<Attachment> PosixFile::map(Access access) const {
 
 Status PosixFile::reserve(std::uint64_t offset, std::uint64_t length) const {
   if (length == 0) return Done{};
-  if (fallocate(fd_, 0, static_cast<off_t>(offset), static_cast<off_t>(length)) == 0 ||
+  if (fallocate(fd_.get(), 0, static_cast<off_t>(offset), static_cast<off_t>(length)) == 0 ||
       errno == EOPNOTSUPP) {
     return Done{};
   }
@@ -259,18 +218,18 @@ Status PosixFile::reserve(std::uint64_t offset, std::uint64_t length) const {
 
 Result<PosixCreateOutcome> create_posix(const ShmDir& dir, const PosixCreateRequest& request) {
   const std::string& name = request.name;
-  Fd fd(openat(dir.fd(), name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-               static_cast<mode_t>(request.mode)));
-  if (fd.fd >= 0) {
+  UniqueFd fd(openat(dir.fd(), name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                     static_cast<mode_t>(request.mode)));
+  if (fd.get() >= 0) {
     // The mode asked for, not as the umask cut it; then the size. Undone if either fails.
-    if (fchmod(fd.fd, static_cast<mode_t>(request.mode)) != 0 ||
-        ftruncate(fd.fd, static_cast<off_t>(request.size)) != 0) {
+    if (fchmod(fd.get(), static_cast<mode_t>(request.mode)) != 0 ||
+        ftruncate(fd.get(), static_cast<off_t>(request.size)) != 0) {
       Error error = errno_of(Op::create, errno, name);
       error.size = request.size;
       unlinkat(dir.fd(), name.c_str(), 0);
       return error;
     }
-    auto record = record_of_fd(fd.fd, name, Op::create);
+    auto record = record_of_fd(fd.get(), name, Op::create);
     if (!record.ok()) return std::move(record).error();
     return PosixCreateOutcome{std::move(*record), true};
   }
@@ -314,25 +273,25 @@ Result<PosixRecord> set_posix_owner(const ShmDir& dir, const std::string& name,
                                     const OwnerChange& change) {
   auto opened = open_path(dir, name, Op::set_owner);
   if (!opened.ok()) return std::move(opened).error();
-  Fd fd(*opened);
+  UniqueFd fd(*opened);
   const uid_t uid = change.uid ? *change.uid : static_cast<uid_t>(-1);
   const gid_t gid = change.gid ? *change.gid : static_cast<gid_t>(-1);
-  if (fchownat(fd.fd, "", uid, gid, AT_EMPTY_PATH) != 0) {
+  if (fchownat(fd.get(), "", uid, gid, AT_EMPTY_PATH) != 0) {
     return errno_of(Op::set_owner, errno, name);
   }
-  return record_of_fd(fd.fd, name, Op::set_owner);
+  return record_of_fd(fd.get(), name, Op::set_owner);
 }
 
 Result<PosixRecord> set_posix_mode(const ShmDir& dir, const std::string& name, unsigned mode) {
   auto opened = open_path(dir, name, Op::set_mode);
   if (!opened.ok()) return std::move(opened).error();
-  Fd fd(*opened);
+  UniqueFd fd(*opened);
   // fchmod refuses an O_PATH descriptor; its /proc/self/fd link reaches the same inode.
-  const std::string link = "/proc/self/fd/" + std::to_string(fd.fd);
+  const std::string link = "/proc/self/fd/" + std::to_string(fd.get());
   if (fchmodat(AT_FDCWD, link.c_str(), static_cast<mode_t>(mode), 0) != 0) {
     return errno_of(Op::set_mode, errno, name);
   }
-  return record_of_fd(fd.fd, name, Op::set_mode);
+  return record_of_fd(fd.get(), name, Op::set_mode);
 }
 
 Result<PosixRecord> wait_for_posix(const ShmDir& dir, const std::string& name,

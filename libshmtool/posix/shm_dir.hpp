@@ -17,6 +17,7 @@
 #include "sysv/segment_ops.hpp"
 #include "util/owner_parse.hpp"
 #include "util/result.hpp"
+#include "util/unique_fd.hpp"
 
 namespace shmtool {
 
@@ -29,19 +30,13 @@ class ShmDir {
   /// Takes ownership of `fd`, a directory opened by the caller (tests use any directory).
   static ShmDir adopt(int fd);
 
-  ShmDir(ShmDir&& other) noexcept;
-  ShmDir& operator=(ShmDir&& other) noexcept;
-  ShmDir(const ShmDir&) = delete;
-  ShmDir& operator=(const ShmDir&) = delete;
-  ~ShmDir();
-
-  int fd() const { return fd_; }
+  int fd() const { return fd_.get(); }
   /// The device of its filesystem, which every object in it has (0 if fstat fails).
   dev_t device() const;
 
  private:
   explicit ShmDir(int fd) : fd_(fd) {}
-  int fd_ = -1;
+  UniqueFd fd_;
 };
 
 /// The size and use of the filesystem of /dev/shm (statvfs).
@@ -68,13 +63,7 @@ class PosixFile {
   /// segment its mode does not let the caller attach).
   static Result<PosixFile> open(const ShmDir& dir, const std::string& name, Access access);
 
-  PosixFile(PosixFile&& other) noexcept;
-  PosixFile& operator=(PosixFile&& other) noexcept;
-  PosixFile(const PosixFile&) = delete;
-  PosixFile& operator=(const PosixFile&) = delete;
-  ~PosixFile();
-
-  int fd() const { return fd_; }
+  int fd() const { return fd_.get(); }
   const PosixRecord& record() const { return record_; }
 
   /// Maps the whole object (its size when opened).
@@ -87,7 +76,7 @@ class PosixFile {
 
  private:
   PosixFile(int fd, PosixRecord record) : fd_(fd), record_(std::move(record)) {}
-  int fd_ = -1;
+  UniqueFd fd_;
   PosixRecord record_;
 };
 

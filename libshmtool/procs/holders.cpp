@@ -8,39 +8,14 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <map>
-#include <set>
 #include <utility>
+
+#include "util/proc_files.hpp"
+#include "util/whole_number.hpp"
 
 namespace shmtool {
 namespace {
-
-// Reads a whole small file relative to `dir`; nullopt when it cannot be opened or read.
-std::optional<std::string> read_at(int dir, const char* name) {
-  const int fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::string text;
-  char buffer[16384];
-  for (;;) {
-    const ssize_t n = read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      close(fd);
-      return std::nullopt;
-    }
-    if (n == 0) break;
-    text.append(buffer, static_cast<std::size_t>(n));
-  }
-  close(fd);
-  return text;
-}
-
-template <class T>
-bool number(std::string_view text, T& out, int base = 10) {
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out, base);
-  return ec == std::errc() && end == text.data() + text.size();
-}
 
 // The next field of a maps line, split by spaces.
 std::string_view next_field(std::string_view& rest) {
@@ -70,7 +45,7 @@ uid_t effective_uid(std::string_view status) {
   std::string_view rest = line;
   (void)next_field(rest);  // real
   uid_t uid = static_cast<uid_t>(-1);
-  (void)number(next_field(rest), uid);
+  (void)parse_whole(next_field(rest), uid);
   return uid;
 }
 
@@ -87,34 +62,22 @@ std::optional<std::int64_t> boot_time(const std::string& proc) {
   static bool read = false;
   if (read) return cached;
   read = true;
-  const int dir = open(proc.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0) return std::nullopt;
-  const std::optional<std::string> stat = read_at(dir, "stat");
-  close(dir);
+  const std::optional<std::string> stat = read_file_at(AT_FDCWD, (proc + "/stat").c_str());
   if (!stat) return std::nullopt;
   const auto at = stat->find("\nbtime ");
   if (at == std::string::npos) return std::nullopt;
   std::string_view rest = std::string_view(*stat).substr(at + 7);
   rest = rest.substr(0, rest.find('\n'));
   std::int64_t value = 0;
-  if (number(rest, value)) cached = value;
+  if (parse_whole(rest, value)) cached = value;
   return cached;
 }
 
 }  // namespace
 
 std::optional<std::uint64_t> start_ticks(std::string_view stat) {
-  // "PID (COMM) STATE ..." where COMM may hold spaces and parentheses: fields count from the
-  // last ')'.
-  const auto close_paren = stat.rfind(')');
-  if (close_paren == std::string_view::npos) return std::nullopt;
-  std::string_view rest = stat.substr(close_paren + 1);
-  // Field 3 (state) is the first after ')'; the start time is field 22.
-  std::string_view field;
-  for (int i = 3; i <= 22; ++i)
-    field = next_field(rest);
   std::uint64_t ticks = 0;
-  if (field.empty() || !number(field, ticks)) return std::nullopt;
+  if (!parse_whole(proc_stat_field(stat, 22), ticks)) return std::nullopt;
   return ticks;
 }
 
@@ -124,8 +87,8 @@ std::optional<RunningProcess> creator_process(pid_t pid, std::int64_t created,
   const std::string path = proc + "/" + std::to_string(pid);
   const int dir = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0) return std::nullopt;
-  const std::optional<std::string> stat = read_at(dir, "stat");
-  std::optional<std::string> comm = read_at(dir, "comm");
+  const std::optional<std::string> stat = read_file_at(dir, "stat");
+  std::optional<std::string> comm = read_file_at(dir, "comm");
   close(dir);
   const auto boot = boot_time(proc);
   const long hz = sysconf(_SC_CLK_TCK);
@@ -152,9 +115,10 @@ bool parse_maps_line(std::string_view line, MapsLine& out) {
   std::uint64_t start = 0;
   std::uint64_t end = 0;
   if (dash == std::string_view::npos || colon == std::string_view::npos ||
-      !number(range.substr(0, dash), start, 16) || !number(range.substr(dash + 1), end, 16) ||
-      end < start || !number(device.substr(0, colon), out.major, 16) ||
-      !number(device.substr(colon + 1), out.minor, 16) || !number(inode, out.inode)) {
+      !parse_whole(range.substr(0, dash), start, 16) ||
+      !parse_whole(range.substr(dash + 1), end, 16) || end < start ||
+      !parse_whole(device.substr(0, colon), out.major, 16) ||
+      !parse_whole(device.substr(colon + 1), out.minor, 16) || !parse_whole(inode, out.inode)) {
     return false;
   }
   out.bytes = end - start;
@@ -200,12 +164,12 @@ Result<HolderMap> scan_holders(const HolderScan& scan) {
   }
   while (const dirent* entry = readdir(entries)) {
     pid_t pid = 0;
-    if (!number(std::string_view(entry->d_name), pid) || pid <= 0) continue;
+    if (!parse_whole(std::string_view(entry->d_name), pid) || pid <= 0) continue;
     const int dir = openat(proc, entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) continue;  // gone
     // pid, object -> bytes mapped; kept ordered so the result is by pid, then object.
     std::map<std::pair<bool, std::uint64_t>, std::uint64_t> held;
-    const std::optional<std::string> maps = read_at(dir, "maps");
+    const std::optional<std::string> maps = read_file_at(dir, "maps");
     if (!maps) {
       if (errno != ENOENT && errno != ESRCH) ++result.unreadable;
       close(dir);
@@ -252,11 +216,11 @@ Result<HolderMap> scan_holders(const HolderScan& scan) {
     if (!held.empty()) {
       ProcessInfo info;
       info.pid = pid;
-      info.uid = effective_uid(read_at(dir, "status").value_or(""));
-      std::string comm = read_at(dir, "comm").value_or("");
+      info.uid = effective_uid(read_file_at(dir, "status").value_or(""));
+      std::string comm = read_file_at(dir, "comm").value_or("");
       if (!comm.empty() && comm.back() == '\n') comm.pop_back();
       info.comm = std::move(comm);
-      info.cmdline = cmdline_text(read_at(dir, "cmdline").value_or(""));
+      info.cmdline = cmdline_text(read_file_at(dir, "cmdline").value_or(""));
       result.processes.push_back(std::move(info));
       for (const auto& [object, bytes] : held) {
         Holding h;

@@ -49,11 +49,6 @@ std::string sysv_text(RowRef r, F f) {
   return r.sysv != nullptr ? f(*r.sysv) : na();
 }
 
-template <class F>
-std::string posix_text(RowRef r, F f) {
-  return r.posix != nullptr ? f(*r.posix) : na();
-}
-
 // Values a kind does not have sort before every value it has.
 SortKey absent_key() {
   return std::int64_t{INT64_MIN};

@@ -143,12 +143,10 @@ std::string render_limits(std::span<const LimitRow> rows, const SegmentTotals& t
   std::string out;
   for (const auto& line : cells) {
     for (std::size_t i = 0; i < line.size(); ++i) {
-      const std::size_t pad = widths[i] - display_width(line[i]);
-      const bool right = i >= 2;  // the numbers
       if (i > 0) out += ' ';
-      if (right) out.append(pad, ' ');
-      out += line[i];
-      if (!right && i + 1 < line.size()) out.append(pad, ' ');
+      // The numbers (LIMIT, USED, USE%) to the right.
+      append_padded(out, line[i], widths[i], i >= 2 ? Align::right : Align::left,
+                    i + 1 == line.size());
     }
     out += '\n';
   }

@@ -10,7 +10,6 @@
 #include "util/terminal_text.hpp"
 
 namespace shmtool {
-namespace {
 
 void append_padded(std::string& out, std::string_view text, std::size_t width, Align align,
                    bool last) {
@@ -20,8 +19,6 @@ void append_padded(std::string& out, std::string_view text, std::size_t width, A
   out += text;
   if (align == Align::left && !last) out.append(pad, ' ');
 }
-
-}  // namespace
 
 std::string render_table(std::span<const SegmentRecord> segments,
                          std::span<const Column* const> columns, NameResolver& names,

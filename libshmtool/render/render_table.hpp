@@ -34,6 +34,11 @@ std::string render_table(std::span<const SegmentRecord> segments,
                          std::span<const Column* const> columns, NameResolver& names,
                          const TableOptions& options);
 
+/// Appends `text` padded to `width` terminal columns (on the left for Align::right; on the
+/// right unless `last`, so lines carry no trailing spaces).
+void append_padded(std::string& out, std::string_view text, std::size_t width, Align align,
+                   bool last);
+
 /// Receives a table in pieces.
 using TableSink = std::function<void(std::string_view)>;
 

@@ -3,10 +3,11 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "util/whole_number.hpp"
 
 namespace shmtool {
 namespace {
@@ -16,8 +17,7 @@ std::optional<std::uint64_t> read_number(const char* path) {
   std::string text;
   if (!(in >> text)) return std::nullopt;
   std::uint64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  if (!parse_whole(text, value)) return std::nullopt;
   return value;
 }
 

@@ -1,8 +1,9 @@
 #include "sysv/proc_shm.hpp"
 
-#include <charconv>
 #include <cstdint>
 #include <string>
+
+#include "util/whole_number.hpp"
 
 namespace shmtool {
 namespace {
@@ -56,12 +57,6 @@ std::vector<std::string_view> split_words(std::string_view line) {
   return words;
 }
 
-template <class T>
-bool parse_number(std::string_view word, T& out, int base = 10) {
-  const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), out, base);
-  return ec == std::errc() && end == word.data() + word.size();
-}
-
 std::optional<std::int64_t> time_or_never(std::int64_t value) {
   if (value == 0) return std::nullopt;
   return value;
@@ -72,12 +67,12 @@ bool apply(Field field, std::string_view word, SegmentRecord& r) {
   std::uint64_t u = 0;
   switch (field) {
     case Field::key:
-      if (!parse_number(word, s) || s < INT32_MIN || s > UINT32_MAX) return false;
+      if (!parse_whole(word, s) || s < INT32_MIN || s > UINT32_MAX) return false;
       r.key = static_cast<std::uint32_t>(s);
       return true;
     case Field::perms: {
       unsigned mode = 0;
-      if (!parse_number(word, mode, 8)) return false;
+      if (!parse_whole(word, mode, 8)) return false;
       r.mode = mode & 0777U;
       r.dest = (mode & 01000U) != 0;
       r.locked = (mode & 02000U) != 0;
@@ -87,7 +82,7 @@ bool apply(Field field, std::string_view word, SegmentRecord& r) {
     case Field::cpid:
     case Field::lpid: {
       int v = 0;
-      if (!parse_number(word, v)) return false;
+      if (!parse_whole(word, v)) return false;
       (field == Field::shmid ? r.id : field == Field::cpid ? r.cpid : r.lpid) = v;
       return true;
     }
@@ -96,7 +91,7 @@ bool apply(Field field, std::string_view word, SegmentRecord& r) {
     case Field::cuid:
     case Field::cgid: {
       std::uint32_t v = 0;
-      if (!parse_number(word, v)) return false;
+      if (!parse_whole(word, v)) return false;
       if (field == Field::uid) r.uid = v;
       if (field == Field::gid) r.gid = v;
       if (field == Field::cuid) r.cuid = v;
@@ -107,7 +102,7 @@ bool apply(Field field, std::string_view word, SegmentRecord& r) {
     case Field::nattch:
     case Field::rss:
     case Field::swap:
-      if (!parse_number(word, u)) return false;
+      if (!parse_whole(word, u)) return false;
       if (field == Field::size) r.size = u;
       if (field == Field::nattch) r.nattch = u;
       if (field == Field::rss) r.rss = u;
@@ -116,7 +111,7 @@ bool apply(Field field, std::string_view word, SegmentRecord& r) {
     case Field::atime:
     case Field::dtime:
     case Field::ctime:
-      if (!parse_number(word, s)) return false;
+      if (!parse_whole(word, s)) return false;
       (field == Field::atime   ? r.atime
        : field == Field::dtime ? r.dtime
                                : r.ctime) = time_or_never(s);

@@ -1,5 +1,6 @@
 #include "sysv/segment_lock.hpp"
 
+#include <fcntl.h>
 #include <sys/ipc.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -7,14 +8,13 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "model/segment_ref.hpp"
+#include "util/proc_files.hpp"
+#include "util/whole_number.hpp"
 
 namespace shmtool {
 namespace {
@@ -132,25 +132,13 @@ Result<int> open_or_create_lock(const SegmentRecord& segment) {
   return lock_error(EAGAIN, id, "the lock kept changing while it was being opened");
 }
 
-template <class T>
-bool parse_number(std::string_view text, T& value) {
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return ec == std::errc() && end == text.data() + text.size();
-}
-
 // The parent of `pid` from /proc/PID/stat, or 0. The command name, in parentheses, may hold
 // spaces and parentheses itself: the fields after it follow the last ')'.
 pid_t parent_of(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string stat = text.str();
-  const auto close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(stat.substr(close + 1));
-  std::string state;
+  const std::string path = "/proc/" + std::to_string(pid) + "/stat";
+  const std::optional<std::string> stat = read_file_at(AT_FDCWD, path.c_str());
   pid_t parent = 0;
-  fields >> state >> parent;
+  if (!stat || !parse_whole(proc_stat_field(*stat, 4), parent)) return 0;
   return parent;
 }
 
@@ -263,9 +251,9 @@ bool lock_held_by_ancestor(std::string_view holders, const SegmentRecord& segmen
     int semid = -1;
     pid_t pid = 0;
     int fd = -1;
-    if (fields.size() != 4 || !parse_number(fields[0], shmid) || shmid != segment.id ||
-        !parse_number(fields[1], semid) || !parse_number(fields[2], pid) || pid <= 0 ||
-        !parse_number(fields[3], fd) || fd < 0) {
+    if (fields.size() != 4 || !parse_whole(fields[0], shmid) || shmid != segment.id ||
+        !parse_whole(fields[1], semid) || !parse_whole(fields[2], pid) || pid <= 0 ||
+        !parse_whole(fields[3], fd) || fd < 0) {
       continue;
     }
     auto found = find_lock(segment);

@@ -1,7 +1,5 @@
 #include "sysv/segment_ops.hpp"
 
-#include "util/poll.hpp"
-
 #include "sysv/segment_lock.hpp"
 
 #include <linux/capability.h>
@@ -11,7 +9,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <thread>
+
+#include "util/poll.hpp"
 
 namespace shmtool {
 namespace {
@@ -56,9 +55,8 @@ Result<SegmentRecord> set_perm(ShmKernel& kernel, int id, Op op, std::optional<u
 Result<SegmentRecord> set_pinned(ShmKernel& kernel, int id, bool pinned) {
   if (shmctl(id, pinned ? SHM_LOCK : SHM_UNLOCK, nullptr) < 0) {
     const int err = errno;
-    Error error = errno_error(Op::pin, err, id_subject(id));
+    Error error = errno_error(pinned ? Op::pin : Op::unpin, err, id_subject(id));
     if (err == EINVAL || err == EIDRM) error.kind = ErrorKind::not_found;
-    error.size = pinned ? 1 : 0;  // which of the two was refused
     return error;
   }
   return stat_segment(kernel, id, Usage::skip);

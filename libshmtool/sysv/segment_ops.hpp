@@ -75,9 +75,9 @@ Result<SegmentRecord> set_owner(ShmKernel& kernel, int id, const OwnerChange& ch
 Result<SegmentRecord> set_mode(ShmKernel& kernel, int id, unsigned mode);
 
 /// Pins segment `id` in memory (SHM_LOCK: its pages are never swapped out), or unpins it
-/// (SHM_UNLOCK), and returns the new record. Fails (Op::pin) with EPERM when the caller is
-/// neither privileged (CAP_IPC_LOCK) nor its owner or creator, ENOMEM when RLIMIT_MEMLOCK is
-/// too small for it, or not_found.
+/// (SHM_UNLOCK), and returns the new record. Fails (Op::pin, Op::unpin) with EPERM when the caller
+/// is neither privileged (CAP_IPC_LOCK) nor its owner or creator, ENOMEM when RLIMIT_MEMLOCK is too
+/// small for it, or not_found.
 Result<SegmentRecord> set_pinned(ShmKernel& kernel, int id, bool pinned);
 
 /// Waits until `ref` (a key or ftok form) names a segment and returns its id, polling. Fails

@@ -27,7 +27,8 @@ enum class Op {
   wait,        // waiting for a key to appear
   lock,        // taking, reading or removing a segment's lock
   shm_dir,     // opening the directory of POSIX objects (/dev/shm)
-  pin,         // SHM_LOCK / SHM_UNLOCK
+  pin,         // SHM_LOCK
+  unpin,       // SHM_UNLOCK
 };
 
 /// Why an operation failed, as far as the caller needs to act on it.

@@ -32,9 +32,22 @@ struct CreateOptions {
 
 void print_outcome(CreateOutcome& outcome, Context& context);
 
+// Faults in every page of `bytes` (MADV_POPULATE_*). A kernel without it (before 5.14) gets
+// the pages of memory made just now touched one by one (never those of live memory, whose
+// writers the touch could race).
+void populate_pages(const Attachment& attachment, Access access, bool created) {
+  const std::span<std::byte> bytes = attachment.bytes();
+  if (attachment.populate(0, bytes.size(), access) || !created) return;
+  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  for (std::size_t at = 0; at < bytes.size(); at += page) {
+    // A volatile read-and-write of the same byte faults the page in without changing it.
+    volatile std::byte* cell = bytes.data() + at;
+    *cell = *cell;
+  }
+}
+
 // Allocates every page now (MADV_POPULATE_WRITE), so the first writer does not pay a page
-// fault per page. A kernel without it (before 5.14) gets the pages of a segment made just now
-// touched one by one (never those of a live one, whose writers the touch could race).
+// fault per page.
 void populate_segment(const CreateOutcome& outcome, Context& context) {
   // A segment that exists already is only read (MADV_POPULATE_READ allocates a shared memory
   // segment's pages too): reporting it needs only read permission, and so does this.
@@ -44,14 +57,7 @@ void populate_segment(const CreateOutcome& outcome, Context& context) {
     if (outcome.created) (void)remove_segment(context.kernel, outcome.segment.id, Usage::skip);
     throw CommandFailure(std::move(attachment).error());
   }
-  const std::span<std::byte> bytes = attachment->bytes();
-  if (attachment->populate(0, bytes.size(), access) || !outcome.created) return;
-  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-  for (std::size_t at = 0; at < bytes.size(); at += page) {
-    // A volatile read-and-write of the same byte faults the page in without changing it.
-    volatile std::byte* cell = bytes.data() + at;
-    *cell = *cell;
-  }
+  populate_pages(*attachment, access, outcome.created);
 }
 
 // Maps the object and faults its pages in: allocated now for an object made just now, read
@@ -59,26 +65,23 @@ void populate_segment(const CreateOutcome& outcome, Context& context) {
 void populate_object(const PosixCreateOutcome& outcome, Context& context) {
   const Access access = outcome.created ? Access::read_write : Access::read_only;
   const std::string& name = outcome.object.name;
+  // A failure leaves nothing behind: an object made just now is removed.
+  const auto fail = [&](Error error) {
+    if (outcome.created) (void)remove_posix(context.shm_dir(), name);
+    throw CommandFailure(std::move(error));
+  };
   auto mapped = PosixFile::open(context.shm_dir(), name, access);
+  if (!mapped.ok()) fail(std::move(mapped).error());
   // A new object's pages are allocated by fallocate first: a full /dev/shm is ENOSPC here,
   // not a SIGBUS in the middle.
-  Status reserved = Done{};
-  if (mapped.ok() && outcome.created) reserved = mapped->reserve(0, outcome.object.size);
-  Result<Attachment> attachment = !mapped.ok()     ? Result<Attachment>(mapped.error())
-                                  : !reserved.ok() ? Result<Attachment>(reserved.error())
-                                                   : mapped->map(access);
-  if (!attachment.ok()) {
-    if (outcome.created) (void)remove_posix(context.shm_dir(), name);
-    throw CommandFailure(std::move(attachment).error());
+  if (outcome.created) {
+    Status reserved = mapped->reserve(0, outcome.object.size);
+    if (!reserved.ok()) fail(std::move(reserved).error());
   }
+  auto attachment = mapped->map(access);
+  if (!attachment.ok()) fail(std::move(attachment).error());
   const BusErrorGuard guard(context.command, posix_display_name(name));
-  if (attachment->populate(0, attachment->bytes().size(), access) || !outcome.created) return;
-  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-  const std::span<std::byte> bytes = attachment->bytes();
-  for (std::size_t at = 0; at < bytes.size(); at += page) {
-    volatile std::byte* cell = bytes.data() + at;
-    *cell = *cell;
-  }
+  populate_pages(*attachment, access, outcome.created);
 }
 
 int run_create_posix(const CreateOptions& options, const SegmentRef& ref, Context& context) {

@@ -36,34 +36,6 @@ std::string permission_words(Op op) {
   }
 }
 
-std::string bytes_text(std::uint64_t bytes);
-
-// RLIMIT_MEMLOCK of this process, as ulimit -l shows it.
-std::string memlock_text() {
-  struct rlimit limit {};
-  if (getrlimit(RLIMIT_MEMLOCK, &limit) != 0) return "unknown";
-  if (limit.rlim_cur == RLIM_INFINITY) return "unlimited";
-  return bytes_text(static_cast<std::uint64_t>(limit.rlim_cur));
-}
-
-std::string pin_words(const Error& e) {
-  if (e.err == ENOMEM) {
-    return "cannot pin: RLIMIT_MEMLOCK (ulimit -l) is " + memlock_text() +
-           ", too little for this segment and what this user has pinned already (raise it, "
-           "or pin as a process with CAP_IPC_LOCK)";
-  }
-  if (e.err == EPERM || e.err == EACCES) {
-    if (e.size == 0) {
-      return "permission denied (unpinning needs CAP_IPC_LOCK, or being the segment's owner "
-             "or creator)";
-    }
-    return "permission denied (pinning needs CAP_IPC_LOCK, or being the segment's owner or "
-           "creator within RLIMIT_MEMLOCK, which is " +
-           memlock_text() + " here)";
-  }
-  return errno_text(e.err);
-}
-
 std::string posix_permission_words(Op op) {
   switch (op) {
     case Op::attach:
@@ -169,6 +141,32 @@ std::string bytes_text(std::uint64_t bytes) {
   return text;
 }
 
+// RLIMIT_MEMLOCK of this process, as ulimit -l shows it.
+std::string memlock_text() {
+  struct rlimit limit {};
+  if (getrlimit(RLIMIT_MEMLOCK, &limit) != 0) return "unknown";
+  if (limit.rlim_cur == RLIM_INFINITY) return "unlimited";
+  return bytes_text(static_cast<std::uint64_t>(limit.rlim_cur));
+}
+
+std::string pin_words(const Error& e) {
+  if (e.err == ENOMEM) {
+    return "cannot pin: RLIMIT_MEMLOCK (ulimit -l) is " + memlock_text() +
+           ", too little for this segment and what this user has pinned already (raise it, "
+           "or pin as a process with CAP_IPC_LOCK)";
+  }
+  if (e.err == EPERM || e.err == EACCES) {
+    if (e.op == Op::unpin) {
+      return "permission denied (unpinning needs CAP_IPC_LOCK, or being the segment's owner "
+             "or creator)";
+    }
+    return "permission denied (pinning needs CAP_IPC_LOCK, or being the segment's owner or "
+           "creator within RLIMIT_MEMLOCK, which is " +
+           memlock_text() + " here)";
+  }
+  return errno_text(e.err);
+}
+
 std::string huge_page_words(const Error& e) {
   const HugePageInfo huge = read_huge_page_info();
   if (e.err == EPERM || e.err == EACCES) {
@@ -262,7 +260,8 @@ std::string explain(const Error& e) {
   if (!e.detail.empty()) return e.detail;
   if (e.fact != Fact::none) return fact_words(e);
   if (e.op == Op::shm_dir) return shm_dir_words(e);
-  if (e.op == Op::pin && e.kind != ErrorKind::not_found && e.kind != ErrorKind::usage) {
+  if ((e.op == Op::pin || e.op == Op::unpin) && e.kind != ErrorKind::not_found &&
+      e.kind != ErrorKind::usage) {
     return pin_words(e);
   }
   if (e.kind == ErrorKind::not_regular) {

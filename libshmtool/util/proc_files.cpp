@@ -1,0 +1,53 @@
+#include "util/proc_files.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace shmtool {
+
+std::optional<std::string> read_file_at(int dir, const char* path) {
+  const int fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string text;
+  char buffer[16384];
+  for (;;) {
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      close(fd);
+      errno = err;
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return text;
+}
+
+std::string_view proc_stat_field(std::string_view stat, int number) {
+  if (number == 1) return stat.substr(0, stat.find(' '));
+  const auto open_paren = stat.find('(');
+  const auto close_paren = stat.rfind(')');
+  if (open_paren == std::string_view::npos || close_paren == std::string_view::npos ||
+      close_paren < open_paren) {
+    return {};
+  }
+  if (number == 2) return stat.substr(open_paren + 1, close_paren - open_paren - 1);
+  std::string_view rest = stat.substr(close_paren + 1);
+  for (int field = 3;; ++field) {
+    const auto start = rest.find_first_not_of(" \n");
+    if (start == std::string_view::npos) return {};
+    rest.remove_prefix(start);
+    const auto end = rest.find_first_of(" \n");
+    const std::string_view word = rest.substr(0, end);
+    if (field == number) return word;
+    if (end == std::string_view::npos) return {};
+    rest.remove_prefix(end);
+  }
+}
+
+}  // namespace shmtool
