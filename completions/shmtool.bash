@@ -5,7 +5,8 @@
 # completes the same after --option=.
 
 _shmtool_columns="KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP TYPE NAME ALLOCATED MTIME PIDS COMMAND"
-_shmtool_commands="create write read stat list rm chown chmod lock pin unpin limits"
+_shmtool_who_columns="PID USER COMMAND CMDLINE MAPPED KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME TYPE NAME ALLOCATED MTIME"
+_shmtool_commands="create write read stat list who rm chown chmod lock pin unpin limits"
 _shmtool_filters="-t --type --owner --creator --key --orphaned --dest --min-size"
 _shmtool_types="sysv posix all"
 
@@ -18,6 +19,7 @@ _shmtool_options() {
         lock) echo "-t --timeout --json -h --help" ;;
         stat | chown | chmod | pin | unpin) echo "--json -h --help" ;;
         limits) echo "-b --bytes --json -h --help" ;;
+        who) echo "-o --output --sort -r --reverse -n --noheadings --raw -b --bytes -t --type --json -h --help" ;;
         list) echo "-o --output --sort -r --reverse -n --noheadings --raw -b --bytes $_shmtool_filters --json -h --help" ;;
         rm) echo "-a --all --dry-run $_shmtool_filters --json -h --help" ;;
     esac
@@ -141,6 +143,8 @@ _shmtool() {
         return
     fi
 
+    local columns=$_shmtool_columns
+    [[ $command == who ]] && columns=$_shmtool_who_columns
     case $prev in
         -o | --output)
             local prefix=""
@@ -148,12 +152,12 @@ _shmtool() {
             local last=${cur##*,}
             local plus=""
             [[ -z $prefix && $last == +* ]] && plus=+ && last=${last#+}
-            COMPREPLY=($(compgen -P "$plus$prefix" -W "$_shmtool_columns" -- "${last^^}"))
+            COMPREPLY=($(compgen -P "$plus$prefix" -W "$columns" -- "${last^^}"))
             compopt -o nospace 2>/dev/null
             return
             ;;
         --sort)
-            COMPREPLY=($(compgen -W "$_shmtool_columns" -- "${cur^^}"))
+            COMPREPLY=($(compgen -W "$columns" -- "${cur^^}"))
             return
             ;;
         --owner | --creator)
@@ -173,8 +177,8 @@ _shmtool() {
             return
             ;;
         -t)
-            # --type for list and rm, --timeout for the others.
-            [[ $command == list || $command == rm ]] &&
+            # --type for list, who and rm, --timeout for the others.
+            [[ $command == list || $command == who || $command == rm ]] &&
                 COMPREPLY=($(compgen -W "$_shmtool_types" -- "$cur"))
             return
             ;;
@@ -228,7 +232,7 @@ _shmtool() {
     esac
     case $command in
         create) ((positionals == 0)) && _shmtool_complete_segment "$shmtool" "$cur" create ;;
-        write | read | stat | rm | chown | chmod | lock | pin | unpin) _shmtool_complete_segment "$shmtool" "$cur" ;;
+        write | read | stat | who | rm | chown | chmod | lock | pin | unpin) _shmtool_complete_segment "$shmtool" "$cur" ;;
     esac
 }
 complete -F _shmtool shmtool

@@ -3,7 +3,7 @@
 # described by key, size and owner, and POSIX objects in /dev/shm as /NAME (also as posix:NAME)
 # described by size and owner.
 
-set -l __shmtool_commands create write read stat list rm chown chmod lock pin unpin limits
+set -l __shmtool_commands create write read stat list who rm chown chmod lock pin unpin limits
 
 # The POSIX objects, each printed as $argv[1] and the NAME after its /, described by size and
 # owner. Names come from shmtool with control characters escaped.
@@ -70,7 +70,10 @@ end
 function __shmtool_columns
     set -l token (commandline -ct)
     set -l prefix (string replace -r '[^,+]*$' '' -- $token)
-    for column in KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP TYPE NAME ALLOCATED MTIME PIDS COMMAND
+    set -l columns KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP TYPE NAME ALLOCATED MTIME PIDS COMMAND
+    # who: the holder's columns, then the object's (not PIDS, list's COMMAND, RSS, SWAP).
+    test "$argv[1]" = who; and set columns PID USER COMMAND CMDLINE MAPPED KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME TYPE NAME ALLOCATED MTIME
+    for column in $columns
         printf '%s%s\n' $prefix $column
     end
 end
@@ -126,6 +129,7 @@ complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a 
 complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a read -d "Print a segment's contents"
 complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a stat -d 'Show everything about one segment'
 complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a list -d 'List every segment'
+complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a who -d 'Show which processes have shared memory attached'
 complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a rm -d 'Remove segments'
 complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a chown -d "Change a segment's owner and/or group"
 complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a chmod -d "Change a segment's permission bits"
@@ -187,6 +191,16 @@ complete -c shmtool -n '__fish_seen_subcommand_from list' -s r -l reverse -d 'Re
 complete -c shmtool -n '__fish_seen_subcommand_from list' -s n -l noheadings -d 'No heading line'
 complete -c shmtool -n '__fish_seen_subcommand_from list' -l raw -d 'One line a segment, single spaces'
 complete -c shmtool -n '__fish_seen_subcommand_from list' -s b -l bytes -d 'Sizes in bytes'
+
+# who
+complete -c shmtool -n '__fish_seen_subcommand_from who' -s o -l output -x -a '(__shmtool_columns who)' -d 'Columns to show'
+complete -c shmtool -n '__fish_seen_subcommand_from who' -l sort -x -a '(__shmtool_columns who)' -d 'Sort by column'
+complete -c shmtool -n '__fish_seen_subcommand_from who' -s r -l reverse -d 'Reverse the order'
+complete -c shmtool -n '__fish_seen_subcommand_from who' -s n -l noheadings -d 'No heading line'
+complete -c shmtool -n '__fish_seen_subcommand_from who' -l raw -d 'One line a row, single spaces'
+complete -c shmtool -n '__fish_seen_subcommand_from who' -s b -l bytes -d 'Sizes in bytes'
+complete -c shmtool -n '__fish_seen_subcommand_from who' -s t -l type -x -a 'sysv\t"System V segments" posix\t"POSIX objects in /dev/shm" all\t"Both (the default)"' -d 'Which kind'
+complete -c shmtool -n '__fish_seen_subcommand_from who' -a '(__shmtool_segments)'
 
 # rm
 complete -c shmtool -n '__fish_seen_subcommand_from rm' -s a -l all -d 'Remove every segment the filters match'

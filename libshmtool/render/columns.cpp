@@ -166,6 +166,36 @@ constexpr std::array<Column, 23> kColumns{{
      [](R r, C) -> SortKey { return creator_command(r); }},
 }};
 
+// The holder's columns of `who`: one row is a process's hold of one object.
+template <class F>
+std::string process_text(RowRef r, F f) {
+  return r.process != nullptr ? f(*r.process) : na();
+}
+
+constexpr std::array<Column, 5> kHolderColumns{{
+    {"PID", "the process's id", Align::right, false,
+     [](R r, C) {
+       return process_text(r, [](const ProcessInfo& p) { return std::to_string(p.pid); });
+     },
+     [](R r, C) -> SortKey { return r.process ? std::int64_t{r.process->pid} : INT64_MIN; }},
+    {"USER", "the process's user name (effective uid)", Align::left, false,
+     [](R r, C c) { return r.process ? user_text(r.process->uid, c) : na(); },
+     [](R r, C c) -> SortKey { return r.process ? user_text(r.process->uid, c) : na(); }},
+    {"COMMAND", "the process's command name", Align::left, false,
+     [](R r, C) { return process_text(r, [](const ProcessInfo& p) { return p.comm; }); },
+     [](R r, C) -> SortKey {
+       return process_text(r, [](const ProcessInfo& p) { return p.comm; });
+     }},
+    {"CMDLINE", "the process's command line", Align::left, false,
+     [](R r, C) { return process_text(r, [](const ProcessInfo& p) { return p.cmdline; }); },
+     [](R r, C) -> SortKey {
+       return process_text(r, [](const ProcessInfo& p) { return p.cmdline; });
+     }},
+    {"MAPPED", "bytes the process maps of it (0: only an open descriptor)", Align::right, false,
+     [](R r, C c) { return r.holding ? size_text(r.holding->mapped, c) : na(); },
+     [](R r, C) -> SortKey { return r.holding ? SortKey(r.holding->mapped) : absent_key(); }},
+}};
+
 constexpr std::array<std::string_view, 9> kDefaultNames{
     "KEY", "ID", "OWNER", "PERMS", "SIZE", "NATTCH", "STATUS", "CPID", "LPID"};
 
@@ -175,18 +205,109 @@ constexpr std::array<std::string_view, 7> kPosixDefaultNames{"NAME", "OWNER",   
 constexpr std::array<std::string_view, 10> kAllDefaultNames{
     "TYPE", "NAME", "ID", "OWNER", "PERMS", "SIZE", "NATTCH", "STATUS", "CPID", "LPID"};
 
-std::string known_names() {
-  std::string out;
-  for (const Column& c : kColumns) {
-    if (!out.empty()) out += ", ";
-    out += c.name;
+constexpr std::array<std::string_view, 8> kWhoDefaultNames{"PID",  "USER", "COMMAND", "TYPE",
+                                                           "NAME", "ID",   "SIZE",    "MAPPED"};
+
+// The object's columns `who` does not take: PIDS (the row is one holder) and list's COMMAND
+// (the creator's: who's COMMAND is the holder's), RSS and SWAP (read from another file).
+constexpr std::array<std::string_view, 4> kNotInWho{"PIDS", "COMMAND", "RSS", "SWAP"};
+
+bool same_name(std::string_view column, std::string_view name) {
+  return std::equal(column.begin(), column.end(), name.begin(), name.end(), [](char a, char b) {
+    return a == std::toupper(static_cast<unsigned char>(b));
+  });
+}
+
+// A set of columns: every one a command takes, and those it shows without -o.
+struct ColumnSet {
+  std::vector<const Column*> columns;
+  std::vector<const Column*> defaults;
+
+  const Column* find(std::string_view name) const {
+    for (const Column* c : columns) {
+      if (same_name(c->name, name)) return c;
+    }
+    return nullptr;
+  }
+
+  Error unknown(std::string_view name, std::string_view subject) const {
+    std::string known;
+    for (const Column* c : columns) {
+      if (!known.empty()) known += ", ";
+      known += c->name;
+    }
+    return usage_error(std::string(subject),
+                       "unknown column '" + std::string(name) + "' (known: " + known + ")");
+  }
+
+  Result<std::vector<const Column*>> parse(std::string_view spec) const {
+    std::vector<const Column*> out;
+    if (!spec.empty() && spec.front() == '+') {
+      out = defaults;
+      spec.remove_prefix(1);
+    }
+    if (spec.empty()) return usage_error("-o", "no columns named");
+    std::size_t pos = 0;
+    while (pos <= spec.size()) {
+      auto comma = spec.find(',', pos);
+      if (comma == std::string_view::npos) comma = spec.size();
+      const std::string_view name = spec.substr(pos, comma - pos);
+      if (name.empty()) {
+        return usage_error("-o", "empty column name in '" + std::string(spec) + "'");
+      }
+      const Column* column = find(name);
+      if (column == nullptr) return unknown(name, "-o");
+      if (std::find(out.begin(), out.end(), column) == out.end()) out.push_back(column);
+      pos = comma + 1;
+    }
+    return out;
+  }
+
+  Result<const Column*> parse_sort(std::string_view name) const {
+    const Column* column = find(name);
+    if (column == nullptr) return unknown(name, "--sort");
+    return column;
+  }
+};
+
+std::vector<const Column*> pick(std::span<const std::string_view> names,
+                                const std::vector<const Column*>& from) {
+  std::vector<const Column*> out;
+  for (std::string_view name : names) {
+    for (const Column* c : from) {
+      if (c->name == name) out.push_back(c);
+    }
   }
   return out;
 }
 
-Error unknown_column(std::string_view name, std::string_view subject) {
-  return usage_error(std::string(subject),
-                     "unknown column '" + std::string(name) + "' (known: " + known_names() + ")");
+const ColumnSet& list_set(TypeSelection types) {
+  static const std::array<ColumnSet, 3> sets = [] {
+    std::vector<const Column*> every;
+    for (const Column& c : kColumns)
+      every.push_back(&c);
+    return std::array<ColumnSet, 3>{ColumnSet{every, pick(kDefaultNames, every)},
+                                    ColumnSet{every, pick(kPosixDefaultNames, every)},
+                                    ColumnSet{every, pick(kAllDefaultNames, every)}};
+  }();
+  if (types == TypeSelection::posix) return sets[1];
+  if (types == TypeSelection::all) return sets[2];
+  return sets[0];
+}
+
+const ColumnSet& who_set() {
+  static const ColumnSet set = [] {
+    std::vector<const Column*> every;
+    for (const Column& c : kHolderColumns)
+      every.push_back(&c);
+    for (const Column& c : kColumns) {
+      if (std::find(kNotInWho.begin(), kNotInWho.end(), c.name) == kNotInWho.end()) {
+        every.push_back(&c);
+      }
+    }
+    return ColumnSet{every, pick(kWhoDefaultNames, every)};
+  }();
+  return set;
 }
 
 }  // namespace
@@ -200,51 +321,35 @@ std::span<const Column> all_columns() {
 }
 
 std::vector<const Column*> default_columns(TypeSelection types) {
-  std::span<const std::string_view> names = kDefaultNames;
-  if (types == TypeSelection::posix) names = kPosixDefaultNames;
-  if (types == TypeSelection::all) names = kAllDefaultNames;
-  std::vector<const Column*> out;
-  for (std::string_view name : names)
-    out.push_back(find_column(name));
-  return out;
+  return list_set(types).defaults;
 }
 
 const Column* find_column(std::string_view name) {
-  for (const Column& c : kColumns) {
-    if (std::equal(c.name.begin(), c.name.end(), name.begin(), name.end(), [](char a, char b) {
-          return a == std::toupper(static_cast<unsigned char>(b));
-        })) {
-      return &c;
-    }
-  }
-  return nullptr;
+  return list_set(TypeSelection::sysv).find(name);
 }
 
 Result<std::vector<const Column*>> parse_column_list(std::string_view spec, TypeSelection types) {
-  std::vector<const Column*> out;
-  if (!spec.empty() && spec.front() == '+') {
-    out = default_columns(types);
-    spec.remove_prefix(1);
-  }
-  if (spec.empty()) return usage_error("-o", "no columns named");
-  std::size_t pos = 0;
-  while (pos <= spec.size()) {
-    auto comma = spec.find(',', pos);
-    if (comma == std::string_view::npos) comma = spec.size();
-    const std::string_view name = spec.substr(pos, comma - pos);
-    if (name.empty()) return usage_error("-o", "empty column name in '" + std::string(spec) + "'");
-    const Column* column = find_column(name);
-    if (column == nullptr) return unknown_column(name, "-o");
-    if (std::find(out.begin(), out.end(), column) == out.end()) out.push_back(column);
-    pos = comma + 1;
-  }
-  return out;
+  return list_set(types).parse(spec);
 }
 
 Result<const Column*> parse_sort_column(std::string_view name) {
-  const Column* column = find_column(name);
-  if (column == nullptr) return unknown_column(name, "--sort");
-  return column;
+  return list_set(TypeSelection::sysv).parse_sort(name);
+}
+
+std::span<const Column* const> who_columns() {
+  return who_set().columns;
+}
+
+std::vector<const Column*> default_who_columns() {
+  return who_set().defaults;
+}
+
+Result<std::vector<const Column*>> parse_who_column_list(std::string_view spec) {
+  return who_set().parse(spec);
+}
+
+Result<const Column*> parse_who_sort_column(std::string_view name) {
+  return who_set().parse_sort(name);
 }
 
 std::string status_text(RowRef row) {

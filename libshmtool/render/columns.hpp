@@ -66,6 +66,19 @@ Result<std::vector<const Column*>> parse_column_list(std::string_view spec,
 /// Parses a --sort column name, as find_column, failing with a usage Error.
 Result<const Column*> parse_sort_column(std::string_view name);
 
+/// Returns every column of `who`: the holder's (PID, USER, COMMAND, CMDLINE, MAPPED), then
+/// the object's, as in `list` (but PIDS, list's COMMAND, RSS and SWAP).
+std::span<const Column* const> who_columns();
+
+/// Returns the columns `who` shows without -o: PID USER COMMAND TYPE NAME ID SIZE MAPPED.
+std::vector<const Column*> default_who_columns();
+
+/// Parses `who`'s -o, as parse_column_list.
+Result<std::vector<const Column*>> parse_who_column_list(std::string_view spec);
+
+/// Parses `who`'s --sort, as parse_sort_column.
+Result<const Column*> parse_who_sort_column(std::string_view name);
+
 /// Returns the text of STATUS: "dest", "locked", "dest,locked" or "" (always "" for a POSIX
 /// object: an unlinked one is gone from /dev/shm).
 std::string status_text(RowRef row);

@@ -58,4 +58,9 @@ void sort_objects(std::vector<AnyRecord>& objects, const Column& column, Order o
   sort_rows(objects, column, order, names, holders);
 }
 
+void sort_who_rows(std::vector<WhoRow>& rows, const Column& column, Order order,
+                   NameResolver& names) {
+  sort_rows(rows, column, order, names, nullptr);
+}
+
 }  // namespace shmtool

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "render/columns.hpp"
+#include "render/who_report.hpp"
 #include "sysv/segment.hpp"
 
 namespace shmtool {
@@ -40,5 +41,9 @@ void apply_filter(const ListFilter& filter, std::vector<AnyRecord>& objects);
 /// Sorts objects of either kind by `column` (stable).
 void sort_objects(std::vector<AnyRecord>& objects, const Column& column, Order order,
                   NameResolver& names, const HolderMap* holders = nullptr);
+
+/// Sorts `who`'s rows by `column` (stable).
+void sort_who_rows(std::vector<WhoRow>& rows, const Column& column, Order order,
+                   NameResolver& names);
 
 }  // namespace shmtool

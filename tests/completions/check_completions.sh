@@ -82,7 +82,8 @@ expect_after() {
 long_options() { awk '/^  +-/ {print $1}' | grep -oE -- '--[a-z][a-z-]*' | sort -u; }
 subcommands=$("$shmtool" --help | awk '/^Subcommands:/ {on=1; next} on && /^  [a-z]/ {print $1} on && /^$/ {on=0}')
 columns=$("$shmtool" list --help | awk '/^Columns/ {on=1; next} on && /^  [A-Z]/ {print $1} on && !/^  / {on=0}')
-[ -n "$subcommands" ] && [ -n "$columns" ] || { echo "cannot read --help" >&2; exit 1; }
+who_columns=$("$shmtool" who --help | awk '/^Columns/ {on=1; next} on && /^  [A-Z]/ {print $1} on && !/^  / {on=0}')
+[ -n "$subcommands" ] && [ -n "$columns" ] && [ -n "$who_columns" ] || { echo "cannot read --help" >&2; exit 1; }
 
 for shell in bash zsh fish; do
   # shellcheck disable=SC2086
@@ -102,6 +103,10 @@ for shell in bash zsh fish; do
   expect_after "$shell" "shmtool list --output=KEY,S" --output=KEY, SIZE SWAP
   expect_after "$shell" "shmtool list -o +" + KEY SIZE
   expect_after "$shell" "shmtool list --owner=ro" --owner= root
+  # shellcheck disable=SC2086
+  expect "$shell" "shmtool who --sort " $who_columns
+  expect_after "$shell" "shmtool who -o PID,M" PID, MAPPED
+  expect "$shell" "shmtool who " "$id" "$key"
   expect "$shell" "shmtool rm " "$id" "$key"
   expect_after "$shell" "shmtool rm --key=" --key= "$key"
   expect_after "$shell" "shmtool rm --key=key:" --key=key: "$key"

@@ -11,28 +11,21 @@
 #include "render/list_filter.hpp"
 #include "render/render_table.hpp"
 #include "sysv/segment_table.hpp"
+#include "table_options.hpp"
 
 namespace shmtool::cli {
 namespace {
 
 struct ListOptions {
-  std::string columns;
-  std::string sort;
-  bool reverse = false;
-  bool noheadings = false;
-  bool raw = false;
-  bool bytes = false;
+  TableArgs table;
   FilterArgs filters;
-  CLI::Option* columns_opt = nullptr;
-  CLI::Option* sort_opt = nullptr;
 };
 
 std::string column_help() {
-  std::vector<LabelledValue> lines;
+  std::vector<const Column*> columns;
   for (const Column& c : all_columns())
-    lines.push_back({c.name, std::string(c.help)});
-  std::string text = "Columns (for -o and --sort):\n";
-  text += format_labelled_lines(lines, LabelLayout{"  ", "", 8, 2});
+    columns.push_back(&c);
+  std::string text = columns_help(columns);
   const auto defaults = [&text](const char* label, TypeSelection types) {
     text += label;
     for (const Column* c : default_columns(types))
@@ -87,9 +80,9 @@ int list_objects(const ListOptions& options, Context& context, TypeSelection typ
   }
   apply_filter(filter, objects);
   if (sort_by != nullptr) {
-    sort_objects(objects, *sort_by, options.reverse ? Order::descending : Order::ascending,
+    sort_objects(objects, *sort_by, options.table.reverse ? Order::descending : Order::ascending,
                  context.names, layout.holders);
-  } else if (options.reverse) {
+  } else if (options.table.reverse) {
     std::reverse(objects.begin(), objects.end());
   }
   auto write_out = [&context](std::string_view piece) { context.out.write(piece); };
@@ -108,21 +101,18 @@ int list_objects(const ListOptions& options, Context& context, TypeSelection typ
 int run_list(const ListOptions& options, Context& context) {
   const TypeSelection types = type_selection(options.filters);
   std::vector<const Column*> columns = default_columns(types);
-  if (options.columns_opt->count() > 0) {
-    columns = unwrap(parse_column_list(options.columns, types));
+  if (options.table.columns_opt->count() > 0) {
+    columns = unwrap(parse_column_list(options.table.columns, types));
   }
   const Column* sort_by = nullptr;
-  if (options.sort_opt->count() > 0) sort_by = unwrap(parse_sort_column(options.sort));
+  if (options.table.sort_opt->count() > 0) sort_by = unwrap(parse_sort_column(options.table.sort));
 
   // rss and swap are only in /proc/sysvipc/shm, whose kernel-side walk costs several times the
   // listing itself: read it when RSS or SWAP is shown or sorted by, in the table or JSON.
   const bool wants_usage =
       std::any_of(columns.begin(), columns.end(), [](const Column* c) { return c->needs_usage; }) ||
       (sort_by != nullptr && sort_by->needs_usage);
-  TableOptions layout;
-  layout.headings = options.noheadings ? Headings::hide : Headings::show;
-  layout.layout = options.raw ? Layout::raw : Layout::aligned;
-  layout.sizes = options.bytes ? SizeStyle::bytes : SizeStyle::human;
+  TableOptions layout = table_layout(options.table);
   // PIDS, and a POSIX object's NATTCH, come from one walk of /proc, made only when asked.
   const bool posix = types != TypeSelection::sysv;
   const bool wants_holders =
@@ -143,7 +133,7 @@ int run_list(const ListOptions& options, Context& context) {
   auto write_out = [&context](std::string_view piece) { context.out.write(piece); };
 
   const ListFilter filter = build_filter(options.filters, context.names);
-  if (!context.json() && !wants_usage && sort_by == nullptr && !options.reverse) {
+  if (!context.json() && !wants_usage && sort_by == nullptr && !options.table.reverse) {
     // The table in index order needs no record kept: each segment becomes cells as it is read.
     TableBuilder builder(columns, context.names, layout);
     FilteredRows rows(filter, builder);
@@ -157,9 +147,9 @@ int run_list(const ListOptions& options, Context& context) {
   std::vector<SegmentRecord>& segments = table.segments;
   apply_filter(filter, segments);
   if (sort_by != nullptr) {
-    sort_segments(segments, *sort_by, options.reverse ? Order::descending : Order::ascending,
+    sort_segments(segments, *sort_by, options.table.reverse ? Order::descending : Order::ascending,
                   context.names, layout.holders);
-  } else if (options.reverse) {
+  } else if (options.table.reverse) {
     std::reverse(segments.begin(), segments.end());
   }
 
@@ -175,17 +165,7 @@ int run_list(const ListOptions& options, Context& context) {
 
 Runner setup_list(CLI::App& app) {
   auto options = std::make_shared<ListOptions>();
-  options->columns_opt =
-      app.add_option("-o,--output", options->columns,
-                     "Columns to show, comma-separated; +COL,... adds to the defaults")
-          ->option_text("COLS");
-  options->sort_opt =
-      app.add_option("--sort", options->sort, "Sort by column COL")->option_text("COL");
-  app.add_flag("-r,--reverse", options->reverse, "Reverse the order");
-  app.add_flag("-n,--noheadings", options->noheadings, "Do not print the heading line");
-  app.add_flag("--raw", options->raw,
-               "One line a segment, fields split by one space, sizes in bytes, '-' for empty");
-  app.add_flag("-b,--bytes", options->bytes, "Print sizes in bytes, not 4K or 1.5M");
+  add_table_options(app, options->table, "segment");
   add_filter_options(app, options->filters);
   app.footer(column_help());
   return [options](Context& context) { return run_list(*options, context); };

@@ -83,6 +83,7 @@ Runner setup_lock(CLI::App& app);
 Runner setup_pin(CLI::App& app);
 Runner setup_unpin(CLI::App& app);
 Runner setup_limits(CLI::App& app);
+Runner setup_who(CLI::App& app);
 
 /// The help of a SEGMENT argument.
 inline constexpr const char* kSegmentHelp =

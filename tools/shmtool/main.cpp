@@ -22,12 +22,13 @@
 namespace shmtool::cli {
 namespace {
 
-constexpr std::array<CommandEntry, 12> kCommands{{
+constexpr std::array<CommandEntry, 13> kCommands{{
     {"create", "Create a segment (or report the one its key names)", setup_create},
     {"write", "Write text or bytes into a segment", setup_write},
     {"read", "Print a segment's contents (text, bytes, hex or JSON)", setup_read},
     {"stat", "Show everything the kernel tells about one segment", setup_stat},
     {"list", "List every segment in the IPC namespace", setup_list},
+    {"who", "Show which processes have shared memory attached", setup_who},
     {"rm", "Remove segments", setup_rm},
     {"chown", "Change a segment's owner and/or group", setup_chown},
     {"chmod", "Change a segment's permission bits", setup_chmod},

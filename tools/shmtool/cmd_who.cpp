@@ -1,0 +1,192 @@
+// shmtool who [SEGMENT...] [-o COLS] [--sort COL] [--reverse] [--noheadings] [--raw] [--bytes]
+//             [--type TYPE]
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "command.hpp"
+#include "failure.hpp"
+#include "multi_item.hpp"
+#include "procs/holders.hpp"
+#include "render/columns.hpp"
+#include "render/list_filter.hpp"
+#include "render/render_table.hpp"
+#include "render/who_report.hpp"
+#include "sysv/segment_ops.hpp"
+#include "sysv/segment_table.hpp"
+#include "table_options.hpp"
+
+namespace shmtool::cli {
+namespace {
+
+struct WhoOptions {
+  std::vector<std::string> segments;
+  TableArgs table;
+  std::string type = "all";
+  CLI::Option* type_opt = nullptr;
+};
+
+std::string column_help() {
+  std::string text = columns_help(who_columns()) + "Defaults:";
+  for (const Column* c : default_who_columns())
+    text += " " + std::string(c->name);
+  text +=
+      "\nOne row per process and object it maps or holds open, by pid. With --json:\n"
+      "{\"attachments\": [{\"pid\", \"uid\", \"user\", \"comm\", \"cmdline\", \"segment\": "
+      "{\"type\",\n"
+      "\"id\", \"key\", \"key_hex\", \"name\", \"size\"}, \"mapped\"}], \"unseen_processes\": N}.\n"
+      "System V segments are found in /proc/PID/maps of the processes in this IPC namespace,\n"
+      "POSIX objects by their mappings and open descriptors; processes this user may not\n"
+      "read (another user's, when not root) are counted in unseen_processes, not shown.\n"
+      "A POSIX object unlinked while still mapped has no name left and is not shown.";
+  return text;
+}
+
+// What who looks at: the objects named, or every object of the kinds --type selects.
+struct Objects {
+  std::vector<AnyRecord> records;
+  bool sysv = false;
+  bool posix = false;
+};
+
+Objects named_objects(const WhoOptions& options, Context& context, ItemFailures& failures) {
+  Objects out;
+  const std::vector<SegmentRef> refs = parse_segment_refs(options.segments);
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    const SegmentRef& ref = refs[i];
+    if (is_posix(ref)) {
+      Result<PosixRecord> object = stat_posix(context.shm_dir(), ref.name);
+      if (!object.ok()) {
+        failures.add(context, options.segments[i], object.error());
+        continue;
+      }
+      out.posix = true;
+      const bool seen = std::any_of(out.records.begin(), out.records.end(), [&](const auto& r) {
+        const auto* p = std::get_if<PosixRecord>(&r);
+        return p != nullptr && p->ino == object->ino;
+      });
+      if (!seen) out.records.emplace_back(std::move(*object));
+    } else {
+      Result<SegmentRecord> segment = lookup_segment(context.kernel, ref, Usage::skip);
+      if (!segment.ok()) {
+        failures.add(context, options.segments[i], segment.error());
+        continue;
+      }
+      out.sysv = true;
+      const bool seen = std::any_of(out.records.begin(), out.records.end(), [&](const auto& r) {
+        const auto* s = std::get_if<SegmentRecord>(&r);
+        return s != nullptr && s->id == segment->id;
+      });
+      if (!seen) out.records.emplace_back(std::move(*segment));
+    }
+  }
+  return out;
+}
+
+Objects every_object(const WhoOptions& options, Context& context) {
+  Objects out;
+  if (options.type == "sysv" || options.type == "all") out.sysv = true;
+  if (options.type == "posix" || options.type == "all") out.posix = true;
+  if (!out.sysv && !out.posix) {
+    fail_usage("--type " + options.type, "unknown type (known: sysv, posix, all)");
+  }
+  if (out.posix && options.type_opt->count() == 0) {
+    // By default both kinds; a host without a tmpfs at /dev/shm has no POSIX objects to show.
+    try {
+      (void)context.shm_dir();
+    } catch (const CommandFailure&) {
+      out.posix = false;
+    }
+  }
+  if (out.sysv) {
+    SegmentTable table = unwrap(list_segments(context.kernel, Usage::skip));
+    out.records.reserve(table.segments.size());
+    for (SegmentRecord& s : table.segments)
+      out.records.emplace_back(std::move(s));
+  }
+  if (out.posix) {
+    for (PosixRecord& p : unwrap(list_posix_objects(context.shm_dir())))
+      out.records.emplace_back(std::move(p));
+  }
+  return out;
+}
+
+int run_who(const WhoOptions& options, Context& context) {
+  std::vector<const Column*> columns = default_who_columns();
+  if (options.table.columns_opt->count() > 0) {
+    columns = unwrap(parse_who_column_list(options.table.columns));
+  }
+  const Column* sort_by = nullptr;
+  if (options.table.sort_opt->count() > 0) {
+    sort_by = unwrap(parse_who_sort_column(options.table.sort));
+  }
+  if (!options.segments.empty() && options.type_opt->count() > 0) {
+    fail_usage("--type", "SEGMENTs name their own kind; give one or the other");
+  }
+
+  ItemFailures failures;
+  const Objects objects = options.segments.empty() ? every_object(options, context)
+                                                   : named_objects(options, context, failures);
+  // Segments nobody is attached to need no walk of /proc; anything else needs exactly one.
+  const bool anyone_attached =
+      objects.posix ||
+      std::any_of(objects.records.begin(), objects.records.end(), [](const AnyRecord& r) {
+        const auto* s = std::get_if<SegmentRecord>(&r);
+        return s != nullptr && s->nattch > 0;
+      });
+  HolderMap holders;
+  if (anyone_attached) {
+    HolderScan request;
+    request.sysv = objects.sysv;
+    if (objects.posix) request.posix_dev = context.shm_dir().device();
+    holders = unwrap(scan_holders(request));
+  }
+  std::vector<WhoRow> rows = join_holders(holders, objects.records);
+  if (sort_by != nullptr) {
+    sort_who_rows(rows, *sort_by, options.table.reverse ? Order::descending : Order::ascending,
+                  context.names);
+  } else if (options.table.reverse) {
+    std::reverse(rows.begin(), rows.end());
+  }
+
+  if (!options.segments.empty() && objects.records.empty()) {
+    return failures.exit_code(options.segments.size());  // every one named is missing
+  }
+  if (context.json()) {
+    auto json = who_json(rows, context.names);
+    json["unseen_processes"] = holders.unreadable;
+    write_json(context.out, json);
+  } else {
+    TableBuilder builder(columns, context.names, table_layout(options.table));
+    builder.reserve(rows.size());
+    for (const WhoRow& row : rows)
+      builder.add(row);
+    builder.write([&context](std::string_view piece) { context.out.write(piece); });
+    if (holders.unreadable > 0) {
+      context.warn("note", std::to_string(holders.unreadable) +
+                               (holders.unreadable == 1 ? " process" : " processes") +
+                               " this user may not read could hold shared memory too (run as "
+                               "root to see them)");
+    }
+  }
+  return failures.exit_code(options.segments.size());
+}
+
+}  // namespace
+
+Runner setup_who(CLI::App& app) {
+  auto options = std::make_shared<WhoOptions>();
+  app.add_option("SEGMENT", options->segments,
+                 "Only the processes holding these (id, 0xKEY, key:N, ftok:PATH[:PROJ], /NAME)");
+  add_table_options(app, options->table, "row");
+  options->type_opt = app.add_option("-t,--type", options->type,
+                                     "Which kind: sysv (System V segments), posix (POSIX "
+                                     "objects in /dev/shm) or all (the default)")
+                          ->option_text("TYPE");
+  app.footer(column_help());
+  return [options](Context& context) { return run_who(*options, context); };
+}
+
+}  // namespace shmtool::cli
