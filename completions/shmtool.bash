@@ -6,7 +6,7 @@
 
 _shmtool_columns="KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP TYPE NAME ALLOCATED MTIME PIDS COMMAND"
 _shmtool_who_columns="PID USER COMMAND CMDLINE MAPPED KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME TYPE NAME ALLOCATED MTIME"
-_shmtool_commands="create write read stat list who rm chown chmod lock pin unpin limits"
+_shmtool_commands="create write read stat list who rm chown chmod lock pin unpin limits metrics"
 _shmtool_filters="-t --type --owner --creator --key --orphaned --dest --min-size"
 _shmtool_types="sysv posix all"
 
@@ -19,6 +19,7 @@ _shmtool_options() {
         lock) echo "-t --timeout --json -h --help" ;;
         stat | chown | chmod | pin | unpin) echo "--json -h --help" ;;
         limits) echo "-b --bytes --json -h --help" ;;
+        metrics) echo "-O --output --json -h --help" ;;
         who) echo "-o --output --sort -r --reverse -n --noheadings --raw -b --bytes -t --type --json -h --help" ;;
         list) echo "-o --output --sort -r --reverse -n --noheadings --raw -b --bytes $_shmtool_filters --json -h --help" ;;
         rm) echo "-a --all --dry-run $_shmtool_filters --json -h --help" ;;
@@ -145,6 +146,11 @@ _shmtool() {
 
     local columns=$_shmtool_columns
     [[ $command == who ]] && columns=$_shmtool_who_columns
+    # metrics --output FILE (list's and who's -o/--output name columns).
+    if [[ $command == metrics && ($prev == -O || $prev == --output) ]]; then
+        _filedir
+        return
+    fi
     case $prev in
         -o | --output)
             local prefix=""

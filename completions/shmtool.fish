@@ -3,7 +3,7 @@
 # described by key, size and owner, and POSIX objects in /dev/shm as /NAME (also as posix:NAME)
 # described by size and owner.
 
-set -l __shmtool_commands create write read stat list who rm chown chmod lock pin unpin limits
+set -l __shmtool_commands create write read stat list who rm chown chmod lock pin unpin limits metrics
 
 # The POSIX objects, each printed as $argv[1] and the NAME after its /, described by size and
 # owner. Names come from shmtool with control characters escaped.
@@ -224,3 +224,7 @@ complete -c shmtool -n '__fish_seen_subcommand_from pin unpin' -a '(__shmtool_se
 # limits
 complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a limits -d "Show the kernel's limits on shared memory"
 complete -c shmtool -n '__fish_seen_subcommand_from limits' -s b -l bytes -d 'Print sizes in bytes'
+
+# metrics
+complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a metrics -d 'Print the Prometheus metrics of shared memory'
+complete -c shmtool -n '__fish_seen_subcommand_from metrics' -s O -l output -r -F -d 'Write FILE whole, renamed into place'

@@ -29,6 +29,7 @@ enum class Op {
   shm_dir,     // opening the directory of POSIX objects (/dev/shm)
   pin,         // SHM_LOCK
   unpin,       // SHM_UNLOCK
+  write_output,  // writing a file the user named (metrics --output)
 };
 
 /// Why an operation failed, as far as the caller needs to act on it.

@@ -60,8 +60,9 @@ using Setup = Runner (*)(CLI::App& app);
 
 /// What a command's output is, for the help of --json.
 enum class JsonOutput {
-  yes,  // --json changes what it prints
-  none  // it prints nothing of its own (lock): --json is accepted and changes nothing
+  yes,     // --json changes what it prints
+  none,    // it prints nothing of its own (lock): --json is accepted and changes nothing
+  refused  // its output has a format of its own (metrics): --json is a usage error
 };
 
 struct CommandEntry {
@@ -84,6 +85,7 @@ Runner setup_pin(CLI::App& app);
 Runner setup_unpin(CLI::App& app);
 Runner setup_limits(CLI::App& app);
 Runner setup_who(CLI::App& app);
+Runner setup_metrics(CLI::App& app);
 
 /// The help of a SEGMENT argument.
 inline constexpr const char* kSegmentHelp =

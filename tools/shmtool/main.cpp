@@ -22,7 +22,7 @@
 namespace shmtool::cli {
 namespace {
 
-constexpr std::array<CommandEntry, 13> kCommands{{
+constexpr std::array<CommandEntry, 14> kCommands{{
     {"create", "Create a segment (or report the one its key names)", setup_create},
     {"write", "Write text or bytes into a segment", setup_write},
     {"read", "Print a segment's contents (text, bytes, hex or JSON)", setup_read},
@@ -37,6 +37,8 @@ constexpr std::array<CommandEntry, 13> kCommands{{
     {"pin", "Keep segments' pages in memory, never swapped (SHM_LOCK)", setup_pin},
     {"unpin", "Let segments' pages be swapped again (SHM_UNLOCK)", setup_unpin},
     {"limits", "Show the kernel's limits on shared memory and how much is used", setup_limits},
+    {"metrics", "Print the Prometheus metrics of shared memory (node_exporter textfile)",
+     setup_metrics, JsonOutput::refused},
 }};
 
 // The global options: GlobalOptions' fields, declared on the top level and on every command.
@@ -53,9 +55,10 @@ enum class Level { top, command };
 void add_global_options(CLI::App& app, GlobalOptions& global, Level level, JsonOutput output) {
   const char* json_help = level == Level::top ? "Print JSON instead of text (may also follow "
                                                 "the command)"
-                          : output == JsonOutput::yes
-                              ? "Print JSON instead of text"
-                              : "Accepted as after any command; prints nothing of its own";
+                          : output == JsonOutput::yes ? "Print JSON instead of text"
+                          : output == JsonOutput::none
+                              ? "Accepted as after any command; prints nothing of its own"
+                              : "Refused: the output is the Prometheus text format";
   app.add_flag(kGlobalOptions[0].name, global.json, json_help);
 }
 
