@@ -7,7 +7,7 @@
 _shmtool_columns="KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP TYPE NAME ALLOCATED MTIME PIDS COMMAND"
 _shmtool_who_columns="PID USER COMMAND CMDLINE MAPPED KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME TYPE NAME ALLOCATED MTIME"
 _shmtool_commands="create write read stat list who rm chown chmod lock pin unpin limits metrics"
-_shmtool_filters="-t --type --owner --creator --key --orphaned --dest --min-size"
+_shmtool_filters="-t --type --owner --creator --key --orphaned --dest --min-size --creator-gone --idle"
 _shmtool_types="sysv posix all"
 
 # Options of each subcommand.
@@ -30,7 +30,7 @@ _shmtool_options() {
 _shmtool_takes_value() {
     case $1 in
         -s | --size | -m | --mode | -f | --file | -O | --offset | -l | --length | -t | --timeout | \
-            -o | --output | --sort | --owner | --creator | --key | --min-size | --type) return 0 ;;
+            -o | --output | --sort | --owner | --creator | --key | --min-size | --type | --idle) return 0 ;;
     esac
     return 1
 }
@@ -188,7 +188,7 @@ _shmtool() {
                 COMPREPLY=($(compgen -W "$_shmtool_types" -- "$cur"))
             return
             ;;
-        -s | --size | -m | --mode | -O | --offset | -l | --length | --timeout | --min-size)
+        -s | --size | -m | --mode | -O | --offset | -l | --length | --timeout | --min-size | --idle)
             return
             ;;
     esac

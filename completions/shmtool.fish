@@ -108,7 +108,7 @@ function __shmtool_positional_is
             continue
         end
         switch $word
-            case -s --size -m --mode -f --file -O --offset -l --length -t --timeout --type -o --output --sort --owner --creator --key --min-size
+            case -s --size -m --mode -f --file -O --offset -l --length -t --timeout --type -o --output --sort --owner --creator --key --min-size --idle
                 set skip 1
             case '-*'
             case '*'
@@ -180,9 +180,11 @@ complete -c shmtool -n '__fish_seen_subcommand_from list rm' -s t -l type -x -a 
 complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l owner -x -a '(__fish_complete_users)' -d 'Only segments owned by USER'
 complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l creator -x -a '(__fish_complete_users)' -d 'Only segments created by USER'
 complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l key -x -a '(__shmtool_segments keys)' -d 'Only the segment with KEY'
-complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l orphaned -d 'Only segments no process is attached to'
+complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l orphaned -d 'Only segments no process is attached to (or maps or holds open)'
 complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l dest -d 'Only segments marked for removal'
 complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l min-size -x -d 'Only segments of at least SIZE'
+complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l creator-gone -d 'Only segments whose creating process has exited (System V)'
+complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l idle -x -d 'Only unattached segments unused for DURATION (90s, 30m, 12h, 7d)'
 
 # list
 complete -c shmtool -n '__fish_seen_subcommand_from list' -s o -l output -x -a '(__shmtool_columns)' -d 'Columns to show'

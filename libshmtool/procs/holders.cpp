@@ -8,10 +8,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <utility>
 
 #include "util/proc_files.hpp"
+#include "util/unique_fd.hpp"
 #include "util/whole_number.hpp"
 
 namespace shmtool {
@@ -56,21 +59,84 @@ std::string cmdline_text(std::string text) {
   return text;
 }
 
-// The boot time, epoch seconds ("btime" of /proc/stat), read once.
+// The boot time, epoch seconds ("btime" of PROC/stat), read once per PROC directory: tests
+// point `proc` at a fake one, and each directory has its own.
 std::optional<std::int64_t> boot_time(const std::string& proc) {
-  static std::optional<std::int64_t> cached;
-  static bool read = false;
-  if (read) return cached;
-  read = true;
-  const std::optional<std::string> stat = read_file_at(AT_FDCWD, (proc + "/stat").c_str());
-  if (!stat) return std::nullopt;
-  const auto at = stat->find("\nbtime ");
-  if (at == std::string::npos) return std::nullopt;
-  std::string_view rest = std::string_view(*stat).substr(at + 7);
-  rest = rest.substr(0, rest.find('\n'));
-  std::int64_t value = 0;
-  if (parse_whole(rest, value)) cached = value;
-  return cached;
+  static std::mutex mutex;
+  static std::map<std::string, std::optional<std::int64_t>, std::less<>> cache;
+  const std::lock_guard lock(mutex);
+  if (const auto it = cache.find(proc); it != cache.end()) return it->second;
+  std::optional<std::int64_t> boot;
+  if (const std::optional<std::string> stat = read_file_at(AT_FDCWD, (proc + "/stat").c_str())) {
+    const auto at = stat->find("\nbtime ");
+    if (at != std::string::npos) {
+      std::string_view rest = std::string_view(*stat).substr(at + 7);
+      rest = rest.substr(0, rest.find('\n'));
+      std::int64_t value = 0;
+      if (parse_whole(rest, value)) boot = value;
+    }
+  }
+  cache.emplace(proc, boot);
+  return boot;
+}
+
+// What PROC/PID says of a segment's creator: its state and, when running and `want_comm`,
+// its command and start time.
+struct CreatorLookup {
+  CreatorState state = CreatorState::unknown;
+  RunningProcess process;
+};
+
+// Whether an errno of reading PROC/PID says the process is not there (or has just gone).
+bool process_is_gone(int err) {
+  return err == ENOENT || err == ESRCH;
+}
+
+CreatorLookup look_up_creator(pid_t pid, std::optional<std::int64_t> created,
+                              const std::string& proc, bool want_comm) {
+  CreatorLookup out;
+  if (pid <= 0) return out;  // another pid namespace's process, or none: cannot tell
+  const std::string path = proc + "/" + std::to_string(pid);
+  const UniqueFd dir(open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.valid()) {
+    if (process_is_gone(errno)) out.state = CreatorState::gone;
+    return out;
+  }
+  const std::optional<std::string> stat = read_file_at(dir.get(), "stat");
+  if (!stat) {
+    if (process_is_gone(errno)) out.state = CreatorState::gone;
+    return out;
+  }
+  // A zombie (Z) or dead (X) process has exited; only its parent has not reaped it yet.
+  const std::string_view run_state = proc_stat_field(*stat, 3);
+  if (run_state == "Z" || run_state == "X") {
+    out.state = CreatorState::gone;
+    return out;
+  }
+  std::optional<std::string> comm;
+  if (want_comm) {
+    comm = read_file_at(dir.get(), "comm");
+    if (!comm) {
+      if (process_is_gone(errno)) out.state = CreatorState::gone;
+      return out;
+    }
+  }
+  const auto boot = boot_time(proc);
+  const long hz = sysconf(_SC_CLK_TCK);
+  const auto ticks = start_ticks(*stat);
+  if (!boot || hz <= 0 || !ticks) return out;
+  out.process.start = *boot + static_cast<std::int64_t>(*ticks / static_cast<std::uint64_t>(hz));
+  // A process started after the segment's last change cannot have made it: the pid was reused.
+  if (created && out.process.start > *created) {
+    out.state = CreatorState::gone;
+    return out;
+  }
+  out.state = CreatorState::running;
+  if (comm) {
+    if (!comm->empty() && comm->back() == '\n') comm->pop_back();
+    out.process.comm = std::move(*comm);
+  }
+  return out;
 }
 
 }  // namespace
@@ -83,24 +149,14 @@ std::optional<std::uint64_t> start_ticks(std::string_view stat) {
 
 std::optional<RunningProcess> creator_process(pid_t pid, std::int64_t created,
                                               const std::string& proc) {
-  if (pid <= 0) return std::nullopt;
-  const std::string path = proc + "/" + std::to_string(pid);
-  const int dir = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0) return std::nullopt;
-  const std::optional<std::string> stat = read_file_at(dir, "stat");
-  std::optional<std::string> comm = read_file_at(dir, "comm");
-  close(dir);
-  const auto boot = boot_time(proc);
-  const long hz = sysconf(_SC_CLK_TCK);
-  if (!stat || !comm || !boot || hz <= 0) return std::nullopt;
-  const auto ticks = start_ticks(*stat);
-  if (!ticks) return std::nullopt;
-  RunningProcess process;
-  process.start = *boot + static_cast<std::int64_t>(*ticks / static_cast<std::uint64_t>(hz));
-  if (process.start > created) return std::nullopt;  // the pid was reused
-  if (!comm->empty() && comm->back() == '\n') comm->pop_back();
-  process.comm = std::move(*comm);
-  return process;
+  CreatorLookup found = look_up_creator(pid, created, proc, true);
+  if (found.state != CreatorState::running) return std::nullopt;
+  return std::move(found.process);
+}
+
+CreatorState creator_state(pid_t pid, std::optional<std::int64_t> created,
+                           const std::string& proc) {
+  return look_up_creator(pid, created, proc, false).state;
 }
 
 bool parse_maps_line(std::string_view line, MapsLine& out) {

@@ -68,9 +68,25 @@ struct RunningProcess {
 
 /// Returns process `pid` if it runs and started no later than `created` (epoch seconds): a
 /// pid reused by a process started after that cannot be the creator. nullopt otherwise, or
-/// when /proc cannot tell.
+/// when /proc cannot tell. `proc` is where /proc is (tests point it at a fake one, with its
+/// own `stat` and its boot time).
 std::optional<RunningProcess> creator_process(pid_t pid, std::int64_t created,
                                               const std::string& proc = "/proc");
+
+/// Whether a segment's creator still runs.
+enum class CreatorState {
+  running,  // process `pid` runs and started no later than the segment's last change
+  gone,     // no process has the pid, it has exited (a zombie), or the one that has it
+            // started later (a reused pid)
+  unknown,  // /proc cannot tell: pid 0 (a process of another pid namespace), an unreadable
+            // process, no boot time
+};
+
+/// Returns the state of creator `pid` of a segment last changed at `created` (epoch
+/// seconds; nullopt when the kernel did not say: then any process with the pid counts as
+/// running). Reads PROC/PID/stat only; `proc` as for creator_process.
+CreatorState creator_state(pid_t pid, std::optional<std::int64_t> created,
+                           const std::string& proc = "/proc");
 
 /// Parses the start time (field 22, clock ticks after boot) out of /proc/PID/stat's text.
 std::optional<std::uint64_t> start_ticks(std::string_view stat);

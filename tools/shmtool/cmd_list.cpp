@@ -60,10 +60,10 @@ class FilteredRows final : public SegmentSink {
 };
 
 // Lists POSIX objects, or both kinds (--type posix|all).
-int list_objects(const ListOptions& options, Context& context, TypeSelection types,
-                 const std::vector<const Column*>& columns, const Column* sort_by, bool wants_usage,
-                 const TableOptions& layout, const std::optional<HolderMap>& holders) {
-  const ListFilter filter = build_filter(options.filters, context.names);
+int list_objects(const ListOptions& options, Context& context, const ListFilter& filter,
+                 TypeSelection types, const std::vector<const Column*>& columns,
+                 const Column* sort_by, bool wants_usage, const TableOptions& layout,
+                 const std::optional<HolderMap>& holders) {
   std::vector<AnyRecord> objects;
   if (types == TypeSelection::all) {
     SegmentTable table =
@@ -113,12 +113,15 @@ int run_list(const ListOptions& options, Context& context) {
       std::any_of(columns.begin(), columns.end(), [](const Column* c) { return c->needs_usage; }) ||
       (sort_by != nullptr && sort_by->needs_usage);
   TableOptions layout = table_layout(options.table);
-  // PIDS, and a POSIX object's NATTCH, come from one walk of /proc, made only when asked.
+  const ListFilter filter = build_filter(options.filters, context.names);
+  // PIDS, and a POSIX object's NATTCH (shown, sorted by, or filtered on by --orphaned and
+  // --idle), come from one walk of /proc, made only when asked.
   const bool posix = types != TypeSelection::sysv;
   const bool wants_holders =
       std::any_of(columns.begin(), columns.end(),
                   [posix](const Column* c) { return needs_holders(*c, posix); }) ||
-      (sort_by != nullptr && needs_holders(*sort_by, posix));
+      (sort_by != nullptr && needs_holders(*sort_by, posix)) ||
+      (posix && reads_posix_nattch(filter));
   std::optional<HolderMap> holders;
   if (wants_holders) {
     HolderScan request;
@@ -128,11 +131,11 @@ int run_list(const ListOptions& options, Context& context) {
     layout.holders = &*holders;
   }
   if (posix) {
-    return list_objects(options, context, types, columns, sort_by, wants_usage, layout, holders);
+    return list_objects(options, context, filter, types, columns, sort_by, wants_usage, layout,
+                        holders);
   }
   auto write_out = [&context](std::string_view piece) { context.out.write(piece); };
 
-  const ListFilter filter = build_filter(options.filters, context.names);
   if (!context.json() && !wants_usage && sort_by == nullptr && !options.table.reverse) {
     // The table in index order needs no record kept: each segment becomes cells as it is read.
     TableBuilder builder(columns, context.names, layout);

@@ -101,8 +101,17 @@ std::vector<Target> targets_of(const RmOptions& options, Context& context) {
       }
     }
     if (types != TypeSelection::sysv) {
+      // --orphaned and --idle need each object's holders: one walk of /proc for them all.
+      std::optional<HolderMap> holders;
+      if (reads_posix_nattch(filter)) {
+        HolderScan request;
+        request.sysv = false;
+        request.posix_dev = context.shm_dir().device();
+        holders = unwrap(scan_holders(request));
+      }
       // Only regular files not named sem.*: semaphores, links and directories are not listed.
-      for (const PosixRecord& p : unwrap(list_posix_objects(context.shm_dir()))) {
+      for (PosixRecord& p : unwrap(list_posix_objects(context.shm_dir()))) {
+        if (holders) p.nattch = holders->object_holders(p.ino).size();
         if (matches(filter, p) && caller_may_remove_posix(p)) {
           targets.push_back({posix_display_name(p.name), -1, p.name});
         }
@@ -132,7 +141,8 @@ int run_rm(const RmOptions& options, Context& context) {
   }
   if (!options.all && any_filter(options.filters)) {
     fail_usage("filters",
-               "--owner, --creator, --key, --orphaned, --dest and --min-size go with --all");
+               "--owner, --creator, --key, --orphaned, --dest, --min-size, --creator-gone and "
+               "--idle go with --all");
   }
   const std::vector<Target> targets = targets_of(options, context);
   ItemFailures failures;
