@@ -19,7 +19,7 @@ _shmtool_options() {
         stat | chown | chmod | pin | unpin) echo "--json -h --help" ;;
         limits) echo "-b --bytes --json -h --help" ;;
         list) echo "-o --output --sort -r --reverse -n --noheadings --raw -b --bytes $_shmtool_filters --json -h --help" ;;
-        rm) echo "-a --all --dry-run $_shmtool_filters --json -h --help" ;;
+        rm) echo "-a --all --stale-locks --dry-run $_shmtool_filters --json -h --help" ;;
     esac
 }
 

@@ -20,6 +20,9 @@
 //             segment's own key, owned by the segment's owner or created by the segment's owner
 //             or creator; any other set at that key is another program's and is never used,
 //             shown or removed.
+//   stale     a set of two with the marker at the key of an id that is no segment's any more
+//             (removed by ipcrm or a program's IPC_RMID, not by shmtool rm): stale_locks.hpp
+//             finds and removes those. A set of one there proves nothing and is left alone.
 
 #include <sys/sem.h>
 
