@@ -1,5 +1,5 @@
 // Locks whose segment is gone (removed by ipcrm or a program's IPC_RMID, not by shmtool rm):
-// rm --stale-locks removes them, and only a set that
+// rm --stale-locks removes them, stat of the gone id points at them, and only a set that
 // proves itself shmtool's (two semaphores, the second holding the marker) is ever removed.
 // Each test runs in a private IPC namespace of its own (ctest starts this suite under
 // `unshare --ipc`, see functional.cmake): rm --stale-locks looks at every semaphore set, and
@@ -367,6 +367,57 @@ TEST_F(StaleLocks, AHeldStaleLockIsRemovedAndItsHolderEndsNormally) {
                          hex_key(lock_key_value(segment.id())) + ", semid " +
                          std::to_string(semid) + ", still held)\n");
   EXPECT_FALSE(set_exists(semid));
+}
+
+TEST_F(StaleLocks, StatOfTheGoneIdSaysItsLockRemains) {
+  Orphan orphan;
+  const std::string not_found = "shmtool: stat: id " + std::to_string(orphan.id) +
+                                ": no such segment (it does not exist or has been removed)";
+  const RunResult stat = run_shmtool({"stat", std::to_string(orphan.id)});
+  EXPECT_EQ(stat.exit_code, 3);
+  EXPECT_EQ(stat.out, "");
+  EXPECT_EQ(stat.err, not_found + "; its lock semaphore remains (key " +
+                          hex_key(lock_key_value(orphan.id)) + ", semid " +
+                          std::to_string(orphan.semid) +
+                          "): 'shmtool rm --stale-locks' removes it\n");
+  EXPECT_EQ(run_shmtool({"stat", "--json", std::to_string(orphan.id)}).exit_code, 3);
+  const RunResult as_nobody_run = run_shmtool({"stat", std::to_string(orphan.id)}, as_nobody());
+  EXPECT_EQ(as_nobody_run.exit_code, 3);
+  EXPECT_EQ(as_nobody_run.err, not_found + "\n") << "nobody cannot read root's 0600 lock";
+
+  ASSERT_EQ(run_shmtool({"rm", "--stale-locks"}).exit_code, 0);
+  const RunResult after = run_shmtool({"stat", std::to_string(orphan.id)});
+  EXPECT_EQ(after.exit_code, 3);
+  EXPECT_EQ(after.err, not_found + "\n");
+
+  // A set of one semaphore there proves nothing: no hint.
+  SetGuard single(lock_key(orphan.id), {1});
+  EXPECT_EQ(run_shmtool({"stat", std::to_string(orphan.id)}).err, not_found + "\n");
+}
+
+TEST_F(StaleLocks, ListNotesStaleLocksOnATerminalOnly) {
+  Orphan orphan;
+  const RunResult piped = run_shmtool({"list"});
+  EXPECT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(piped.err, "") << "a pipe never pays for the semaphore sets";
+  const std::string note =
+      "note: 1 lock semaphore remains of a removed segment; 'shmtool rm --stale-locks' removes it";
+  // script(1) gives the command a terminal; its output comes back through the terminal.
+  const std::string list_on_terminal = "'" + shmtool_binary() + "' list";
+  const RunResult on_terminal = run_program({"script", "-qec", list_on_terminal, "/dev/null"});
+  if (on_terminal.exit_code == 127 || on_terminal.exit_code < 0) {
+    GTEST_SKIP() << "script(1) is not available: " << on_terminal.err;
+  }
+  EXPECT_EQ(on_terminal.exit_code, 0) << on_terminal.err;
+  EXPECT_NE(on_terminal.out.find("KEY"), std::string::npos) << on_terminal.out;
+  EXPECT_NE(on_terminal.out.find(note), std::string::npos) << on_terminal.out;
+  const RunResult raw = run_program({"script", "-qec", list_on_terminal + " --raw", "/dev/null"});
+  EXPECT_EQ(raw.out.find("note:"), std::string::npos) << raw.out;
+  const RunResult json = run_program({"script", "-qec", list_on_terminal + " --json", "/dev/null"});
+  EXPECT_EQ(json.out.find("note:"), std::string::npos) << json.out;
+  ASSERT_EQ(run_shmtool({"rm", "--stale-locks"}).exit_code, 0);
+  const RunResult cleaned = run_program({"script", "-qec", list_on_terminal, "/dev/null"});
+  EXPECT_EQ(cleaned.out.find("note:"), std::string::npos) << cleaned.out;
 }
 
 }  // namespace
