@@ -22,7 +22,7 @@ _shmtool_options() {
         metrics) echo "-O --output --json -h --help" ;;
         who) echo "-o --output --sort -r --reverse -n --noheadings --raw -b --bytes -t --type --json -h --help" ;;
         list) echo "-o --output --sort -r --reverse -n --noheadings --raw -b --bytes $_shmtool_filters --json -h --help" ;;
-        rm) echo "-a --all --dry-run $_shmtool_filters --json -h --help" ;;
+        rm) echo "-a --all --stale-locks --dry-run $_shmtool_filters --json -h --help" ;;
     esac
 }
 

@@ -206,6 +206,7 @@ complete -c shmtool -n '__fish_seen_subcommand_from who' -a '(__shmtool_segments
 
 # rm
 complete -c shmtool -n '__fish_seen_subcommand_from rm' -s a -l all -d 'Remove every segment the filters match'
+complete -c shmtool -n '__fish_seen_subcommand_from rm' -l stale-locks -d 'Also remove the locks of segments other tools removed'
 complete -c shmtool -n '__fish_seen_subcommand_from rm' -l dry-run -d 'Say what would be removed'
 complete -c shmtool -n '__fish_seen_subcommand_from rm' -a '(__shmtool_segments)'
 

@@ -57,13 +57,15 @@ set(CMAKE_CROSSCOMPILING_EMULATOR "${_shmtool_saved_emulator}")
 # The cooperative lock (lock, write --lock, read --lock): shares the IPC namespace, unique ids.
 shmtool_functional_test(lock_test ${CMAKE_CURRENT_LIST_DIR}/lock_test.cpp)
 
-# Kernel limits (lowered with /proc/sys/kernel/shm*) and segments made and removed as fast as a
-# thread can: each test gets a private IPC namespace, like namespace_test above, and refuses to
-# run in a shared one.
+# Kernel limits (lowered with /proc/sys/kernel/shm*), segments made and removed as fast as a
+# thread can, and stale locks: each test gets a private IPC namespace, like namespace_test above,
+# and refuses to run in a shared one.
 set(CMAKE_CROSSCOMPILING_EMULATOR ${SHMTOOL_UNSHARE} --ipc)
 shmtool_functional_test(limits_test ${CMAKE_CURRENT_LIST_DIR}/limits_test.cpp)
 shmtool_functional_test(limits_command_test ${CMAKE_CURRENT_LIST_DIR}/limits_command_test.cpp)
 shmtool_functional_test(races_test ${CMAKE_CURRENT_LIST_DIR}/races_test.cpp)
+# Locks whose segments are gone: rm --stale-locks reads and removes every semaphore set it may.
+shmtool_functional_test(stale_lock_test ${CMAKE_CURRENT_LIST_DIR}/stale_lock_test.cpp)
 set(CMAKE_CROSSCOMPILING_EMULATOR "${_shmtool_saved_emulator}")
 
 # POSIX shared memory objects (/NAME): each test runs in a mount namespace of its own with a

@@ -11,7 +11,10 @@
 #include "render/list_filter.hpp"
 #include "render/render_table.hpp"
 #include "sysv/segment_table.hpp"
+#include "sysv/stale_locks.hpp"
 #include "table_options.hpp"
+
+#include <unistd.h>
 
 namespace shmtool::cli {
 namespace {
@@ -98,7 +101,23 @@ int list_objects(const ListOptions& options, Context& context, const ListFilter&
   return kSuccess;
 }
 
-int run_list(const ListOptions& options, Context& context) {
+// After a table on a terminal: one note when locks of removed segments remain that the caller
+// may remove. Never in a pipe: scripts do not pay for reading every semaphore set.
+void note_stale_locks(Context& context) {
+  auto scan = find_stale_locks(context.kernel);
+  if (!scan.ok()) return;
+  const auto count = static_cast<std::size_t>(
+      std::count_if(scan->locks.begin(), scan->locks.end(),
+                    [](const StaleLock& lock) { return caller_may_remove(lock); }));
+  if (count == 0) return;
+  context.note(count == 1 ? "1 lock semaphore remains of a removed segment; 'shmtool rm "
+                            "--stale-locks' removes it"
+                          : std::to_string(count) +
+                                " lock semaphores remain of removed segments; 'shmtool rm "
+                                "--stale-locks' removes them");
+}
+
+int list_rows(const ListOptions& options, Context& context) {
   const TypeSelection types = type_selection(options.filters);
   std::vector<const Column*> columns = default_columns(types);
   if (options.table.columns_opt->count() > 0) {
@@ -162,6 +181,15 @@ int run_list(const ListOptions& options, Context& context) {
   }
   write_table(segments, columns, context.names, layout, write_out);
   return kSuccess;
+}
+
+int run_list(const ListOptions& options, Context& context) {
+  const int code = list_rows(options, context);
+  if (code == kSuccess && !context.json() && !options.table.raw &&
+      type_selection(options.filters) != TypeSelection::posix && isatty(STDOUT_FILENO) == 1) {
+    note_stale_locks(context);
+  }
+  return code;
 }
 
 }  // namespace

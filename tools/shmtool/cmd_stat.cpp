@@ -9,7 +9,9 @@
 #include "render/render_json.hpp"
 #include "render/render_lock.hpp"
 #include "render/render_table.hpp"
+#include "sysv/segment_lock.hpp"
 #include "sysv/segment_ops.hpp"
+#include "sysv/stale_locks.hpp"
 
 namespace shmtool::cli {
 namespace {
@@ -29,6 +31,19 @@ std::optional<HolderMap> scan(const HolderScan& request) {
 // column whether or not a process is attached.
 void write_attached(Context& context, const std::vector<LabelledValue>& lines) {
   if (!lines.empty()) context.out.write(format_labelled_lines(lines, LabelLayout{"", ":", 9, 1}));
+}
+
+// A segment named by an id that is gone may have left its lock behind (removed by ipcrm, not
+// shmtool rm): the not-found failure says so, and what removes it.
+Error with_stale_lock_hint(Context& context, const SegmentRef& ref, Error error) {
+  if (error.kind != ErrorKind::not_found || ref.form != RefForm::id) return error;
+  const std::optional<StaleLock> lock = find_stale_lock(context.kernel, ref.id);
+  if (!lock) return error;
+  error.detail = explain(error) + "; its lock semaphore remains (key " + format_key_hex(lock->key) +
+                 ", semid " + std::to_string(lock->semid) +
+                 "): 'shmtool rm --stale-locks' removes it" +
+                 (caller_may_remove(*lock) ? "" : " (as the lock's owner or root)");
+  return error;
 }
 
 int run_stat(const StatOptions& options, Context& context) {
@@ -59,7 +74,10 @@ int run_stat(const StatOptions& options, Context& context) {
     }
     return kSuccess;
   }
-  const SegmentRecord record = unwrap(lookup_segment(context.kernel, ref, Usage::read));
+  Result<SegmentRecord> found = lookup_segment(context.kernel, ref, Usage::read);
+  if (!found.ok())
+    throw CommandFailure(with_stale_lock_hint(context, ref, std::move(found).error()));
+  const SegmentRecord record = std::move(*found);
   // No process attached: nothing to look for in /proc (the walk costs as much as the rest).
   const std::optional<HolderMap> holders =
       record.nattch > 0 ? scan(HolderScan{}) : std::optional<HolderMap>(HolderMap{});

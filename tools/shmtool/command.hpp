@@ -46,6 +46,8 @@ struct Context {
   void report(const Error& error) const;
   /// Prints "shmtool: COMMAND: SUBJECT: WORDS" on stderr, after what stdout holds so far.
   void warn(const std::string& subject, const std::string& words) const;
+  /// Prints "note: WORDS" on stderr, after what stdout holds so far.
+  void note(const std::string& words) const;
 
  private:
   std::optional<ShmDir> shm_dir_;

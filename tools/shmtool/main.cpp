@@ -257,6 +257,14 @@ void Context::warn(const std::string& subject, const std::string& words) const {
   report(Error{ErrorKind::system, Op::parse, 0, subject, words});
 }
 
+void Context::note(const std::string& words) const {
+  try {
+    out.flush();
+  } catch (const OutputError&) {
+  }
+  std::cerr << escape_for_terminal("note: " + words) << '\n';
+}
+
 void write_json(Output& out, const nlohmann::ordered_json& value) {
   out.write(value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
   out.write("\n");
