@@ -84,7 +84,7 @@ target_compile_options(posix_peer PRIVATE -Wall -Wextra -Wconversion -Wsign-conv
 target_link_libraries(posix_peer PRIVATE rt)
 
 set(CMAKE_CROSSCOMPILING_EMULATOR ${CMAKE_CURRENT_LIST_DIR}/../support/private_shm.sh)
-foreach(suite posix_test posix_interop_test posix_safety_test who_test metrics_test)
+foreach(suite posix_test posix_interop_test posix_safety_test who_test metrics_test ns_test)
   shmtool_functional_test(${suite} ${CMAKE_CURRENT_LIST_DIR}/${suite}.cpp)
   target_link_libraries(${suite} PRIVATE shmtool_posix_support)
 endforeach()
@@ -97,3 +97,4 @@ target_compile_definitions(who_test PRIVATE POSIX_PEER="$<TARGET_FILE:posix_peer
 add_dependencies(who_test posix_peer)
 target_compile_definitions(metrics_test PRIVATE POSIX_PEER="$<TARGET_FILE:posix_peer>")
 add_dependencies(metrics_test posix_peer)
+target_compile_definitions(ns_test PRIVATE SHMTOOL_TEST_PYTHON="${SHMTOOL_TEST_PYTHON}")

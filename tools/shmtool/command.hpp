@@ -19,6 +19,14 @@ namespace shmtool::cli {
 /// list --json). main declares them on each command from kGlobalOptions.
 struct GlobalOptions {
   bool json = false;
+  std::string ns;  // --ns PID: the process whose IPC namespace and root to act in
+  CLI::Option* ns_top = nullptr;
+  CLI::Option* ns_command = nullptr;
+
+  bool ns_given() const {
+    return (ns_top != nullptr && ns_top->count() > 0) ||
+           (ns_command != nullptr && ns_command->count() > 0);
+  }
 };
 
 /// The run of one command: its name, the global options, and the outside world.

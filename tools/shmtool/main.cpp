@@ -16,6 +16,7 @@
 
 #include "command.hpp"
 #include "failure.hpp"
+#include "namespace_entry.hpp"
 #include "standard_fds.hpp"
 #include "util/terminal_text.hpp"
 
@@ -48,6 +49,7 @@ struct GlobalOption {
 };
 constexpr GlobalOption kGlobalOptions[] = {
     {"--json", false},
+    {"--ns", true},
 };
 
 enum class Level { top, command };
@@ -60,6 +62,14 @@ void add_global_options(CLI::App& app, GlobalOptions& global, Level level, JsonO
                               ? "Accepted as after any command; prints nothing of its own"
                               : "Refused: the output is the Prometheus text format";
   app.add_flag(kGlobalOptions[0].name, global.json, json_help);
+  CLI::Option* ns =
+      app.add_option(kGlobalOptions[1].name, global.ns,
+                     level == Level::top
+                         ? "Act in the IPC namespace of process PID, with its /dev/shm and files "
+                           "(a container's; may also follow the command)"
+                         : "Act in the IPC namespace of process PID, with its /dev/shm and files")
+          ->option_text("PID");
+  (level == Level::top ? global.ns_top : global.ns_command) = ns;
 }
 
 constexpr const char* kFooter = R"(SEGMENT is one of:
@@ -204,6 +214,8 @@ int run(int argc, char** argv) {
     if (runner == runners.end()) {
       throw CommandFailure(usage_error(sub->get_name(), "put the command before its arguments"));
     }
+    // Before anything reads the kernel: the whole run is in the one namespace.
+    if (global.ns_given()) enter_namespace_of(global.ns);
     const int code = runner->second(context);
     out.flush();
     return code;
