@@ -198,6 +198,20 @@ std::vector<pid_t> HolderMap::segment_holders(int shmid) const {
   return out;
 }
 
+std::optional<std::uint64_t> HolderMap::object_nattch(ino_t ino) const {
+  const std::size_t found = object_holders(ino).size();
+  if (found == 0 && unreadable > 0 && !by_root) return std::nullopt;
+  return found;
+}
+
+std::uint64_t HolderMap::segment_attachments(int shmid) const {
+  std::uint64_t total = 0;
+  for (const Holding& h : holdings) {
+    if (h.sysv && h.shmid == shmid) total += h.attachments;
+  }
+  return total;
+}
+
 std::vector<pid_t> HolderMap::object_holders(ino_t ino) const {
   std::vector<pid_t> out;
   for (const Holding& h : holdings) {
@@ -208,6 +222,7 @@ std::vector<pid_t> HolderMap::object_holders(ino_t ino) const {
 
 Result<HolderMap> scan_holders(const HolderScan& scan) {
   HolderMap result;
+  result.by_root = geteuid() == 0;
   const int proc = open(scan.proc.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (proc < 0) return errno_error(Op::enumerate, errno, scan.proc);
   struct stat own_ns {};
@@ -224,7 +239,7 @@ Result<HolderMap> scan_holders(const HolderScan& scan) {
     const int dir = openat(proc, entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) continue;  // gone
     // pid, object -> bytes mapped; kept ordered so the result is by pid, then object.
-    std::map<std::pair<bool, std::uint64_t>, std::uint64_t> held;
+    std::map<std::pair<bool, std::uint64_t>, std::pair<std::uint64_t, std::uint64_t>> held;
     const std::optional<std::string> maps = read_file_at(dir, "maps");
     if (!maps) {
       if (errno != ENOENT && errno != ESRCH) ++result.unreadable;
@@ -245,9 +260,13 @@ Result<HolderMap> scan_holders(const HolderScan& scan) {
       MapsLine m;
       if (!parse_maps_line(line, m)) continue;
       if (scan.sysv && same_ns && is_sysv_path(m.path)) {
-        held[{true, m.inode}] += m.bytes;
+        auto& [bytes, count] = held[{true, m.inode}];
+        bytes += m.bytes;
+        ++count;
       } else if (scan.posix_dev && makedev(m.major, m.minor) == *scan.posix_dev) {
-        held[{false, m.inode}] += m.bytes;
+        auto& [bytes, count] = held[{false, m.inode}];
+        bytes += m.bytes;
+        ++count;
       }
     }
     if (scan.posix_dev) {
@@ -260,7 +279,7 @@ Result<HolderMap> scan_holders(const HolderScan& scan) {
             struct stat st {};
             if (fstatat(dirfd(list), fd_entry->d_name, &st, 0) != 0) continue;
             if (S_ISREG(st.st_mode) && st.st_dev == *scan.posix_dev) {
-              held.try_emplace({false, st.st_ino}, 0);
+              held.try_emplace({false, st.st_ino}, std::pair<std::uint64_t, std::uint64_t>{0, 0});
             }
           }
           closedir(list);
@@ -278,7 +297,7 @@ Result<HolderMap> scan_holders(const HolderScan& scan) {
       info.comm = std::move(comm);
       info.cmdline = cmdline_text(read_file_at(dir, "cmdline").value_or(""));
       result.processes.push_back(std::move(info));
-      for (const auto& [object, bytes] : held) {
+      for (const auto& [object, use] : held) {
         Holding h;
         h.pid = pid;
         h.sysv = object.first;
@@ -287,7 +306,8 @@ Result<HolderMap> scan_holders(const HolderScan& scan) {
         } else {
           h.ino = static_cast<ino_t>(object.second);
         }
-        h.mapped = bytes;
+        h.mapped = use.first;
+        h.attachments = use.second;
         result.holdings.push_back(h);
       }
     }

@@ -31,9 +31,10 @@ struct ProcessInfo {
 struct Holding {
   pid_t pid = 0;
   bool sysv = true;
-  int shmid = -1;            // sysv
-  ino_t ino = 0;             // POSIX
-  std::uint64_t mapped = 0;  // bytes mapped (0: only an open descriptor)
+  int shmid = -1;                 // sysv
+  ino_t ino = 0;                  // POSIX
+  std::uint64_t mapped = 0;       // bytes mapped (0: only an open descriptor)
+  std::uint64_t attachments = 0;  // its mappings of the object (shmat twice: 2)
 };
 
 /// What one walk of /proc found.
@@ -41,6 +42,7 @@ struct HolderMap {
   std::vector<ProcessInfo> processes;  // the holders, by pid
   std::vector<Holding> holdings;       // by pid, then object
   std::uint64_t unreadable = 0;        // processes whose maps could not be read
+  bool by_root = false;                // walked by root, who may read every process
 
   /// Returns the holder `pid`, or nullptr.
   const ProcessInfo* process(pid_t pid) const;
@@ -48,6 +50,12 @@ struct HolderMap {
   std::vector<pid_t> segment_holders(int shmid) const;
   /// Returns the pids holding the POSIX object of inode `ino`, ascending.
   std::vector<pid_t> object_holders(ino_t ino) const;
+  /// Returns how many processes hold the POSIX object of inode `ino`, when the walk can tell:
+  /// nullopt when it found none but could not read some processes and was not made by root
+  /// (another user's process may hold it: no one may call it orphaned then).
+  std::optional<std::uint64_t> object_nattch(ino_t ino) const;
+  /// Returns how many attachments of segment `shmid` the walk saw (a process may have two).
+  std::uint64_t segment_attachments(int shmid) const;
 };
 
 /// What to look for.

@@ -78,7 +78,7 @@ int list_objects(const ListOptions& options, Context& context, const ListFilter&
   std::vector<PosixRecord> posix = unwrap(list_posix_objects(context.shm_dir()));
   objects.reserve(objects.size() + posix.size());
   for (PosixRecord& p : posix) {
-    if (holders) p.nattch = holders->object_holders(p.ino).size();
+    if (holders) p.nattch = holders->object_nattch(p.ino);
     objects.emplace_back(std::move(p));
   }
   apply_filter(filter, objects);

@@ -96,7 +96,7 @@ int run_metrics(const MetricsOptions& options, Context& context) {
       request.posix_dev = dir->device();
       const auto holders = scan_holders(request);
       for (PosixRecord& p : posix) {
-        if (holders.ok()) p.nattch = holders->object_holders(p.ino).size();
+        if (holders.ok()) p.nattch = holders->object_nattch(p.ino);
       }
     }
     limits = limit_rows(facts, table.segments);

@@ -170,7 +170,7 @@ std::vector<Target> targets_of(const RmOptions& options, Context& context) {
       }
       // Only regular files not named sem.*: semaphores, links and directories are not listed.
       for (PosixRecord& p : unwrap(list_posix_objects(context.shm_dir()))) {
-        if (holders) p.nattch = holders->object_holders(p.ino).size();
+        if (holders) p.nattch = holders->object_nattch(p.ino);
         if (matches(filter, p) && caller_may_remove_posix(p)) {
           targets.push_back({posix_display_name(p.name), -1, p.name});
         }

@@ -1,5 +1,7 @@
 // shmtool stat SEGMENT
 
+#include <unistd.h>
+
 #include <memory>
 
 #include "command.hpp"
@@ -57,7 +59,7 @@ int run_stat(const StatOptions& options, Context& context) {
     std::vector<pid_t> pids;
     if (holders) {
       pids = holders->object_holders(object.ino);
-      object.nattch = pids.size();
+      object.nattch = holders->object_nattch(object.ino);
     }
     const Result<FlockState> flock = read_flock_state(object);
     if (context.json()) {
@@ -85,9 +87,10 @@ int run_stat(const StatOptions& options, Context& context) {
   std::optional<std::uint64_t> unseen;
   if (holders) {
     pids = holders->segment_holders(record.id);
-    // Of nattch, those in processes this caller could not read (another user's, not root).
-    unseen =
-        holders->unreadable > 0 && record.nattch > pids.size() ? record.nattch - pids.size() : 0;
+    // Of nattch (attachments, not processes: one may attach twice), those in processes this
+    // caller could not read (another user's, when not root).
+    const std::uint64_t seen = holders->segment_attachments(record.id);
+    unseen = holders->unreadable > 0 && record.nattch > seen ? record.nattch - seen : 0;
   }
   const LockReport lock = inspect_lock(record);
   if (context.json()) {
@@ -103,9 +106,9 @@ int run_stat(const StatOptions& options, Context& context) {
     std::vector<LabelledValue> attached;
     if (holders) attached = attached_lines(*holders, pids, context.names);
     if (unseen && *unseen > 0) {
-      attached.push_back(
-          {"attached",
-           std::to_string(*unseen) + " more that this user may not see (run as root to see them)"});
+      attached.push_back({"attached", std::to_string(*unseen) +
+                                          " more in processes that could not be read" +
+                                          (geteuid() == 0 ? "" : " (run as root to see them)")});
     }
     write_attached(context, attached);
   }
