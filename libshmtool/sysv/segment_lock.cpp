@@ -15,18 +15,12 @@
 #include <vector>
 
 #include "model/segment_ref.hpp"
+#include "sysv/sem_argument.hpp"
 #include "util/proc_files.hpp"
 #include "util/whole_number.hpp"
 
 namespace shmtool {
 namespace {
-
-// semctl's fourth argument, which the caller must declare (semctl(2)).
-union SemArgument {
-  int val;
-  struct semid_ds* buf;
-  unsigned short* array;
-};
 
 // Readers of the segment may take its lock: read permission also grants alter.
 unsigned short lock_mode(unsigned segment_mode) {

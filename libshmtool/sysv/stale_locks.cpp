@@ -8,17 +8,10 @@
 
 #include "sysv/segment_lock.hpp"
 #include "sysv/segment_ops.hpp"
+#include "sysv/sem_argument.hpp"
 
 namespace shmtool {
 namespace {
-
-// semctl's fourth argument, which the caller must declare (semctl(2)).
-union SemArgument {
-  int val;
-  struct semid_ds* buf;
-  unsigned short* array;
-  struct seminfo* info;
-};
 
 // The id of the segment whose lock key is `key`, or nullopt when no id has it (ids are
 // non-negative ints, so lock keys are 0x80000000 and above).
