@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <limits>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -253,6 +254,16 @@ Result<HolderMap> scan_holders(const HolderScan& scan) {
     close(proc);
     return errno_error(Op::enumerate, err, scan.proc);
   }
+  std::vector<int> wanted;  // scan.shmids, sorted
+  if (scan.shmids) {
+    wanted = *scan.shmids;
+    std::sort(wanted.begin(), wanted.end());
+  }
+  const auto is_wanted = [&](std::uint64_t shmid) {
+    return !scan.shmids ||
+           (shmid <= static_cast<std::uint64_t>(std::numeric_limits<int>::max()) &&
+            std::binary_search(wanted.begin(), wanted.end(), static_cast<int>(shmid)));
+  };
   // Reused from one process to the next: no allocation per process once they are big enough.
   ProcReader reader;
   std::vector<Held> held;
@@ -289,8 +300,11 @@ Result<HolderMap> scan_holders(const HolderScan& scan) {
       rest = newline == std::string_view::npos ? std::string_view() : rest.substr(newline + 1);
       MapsLine m;
       if (!parse_maps_line(line, m)) continue;
-      if (scan.sysv && is_sysv_path(m.path) && in_own_namespace()) {
-        held.push_back({true, m.inode, m.bytes});
+      const bool segment = scan.sysv && is_sysv_path(m.path);
+      // A segment not asked for needs no namespace check unless it could be taken for an object.
+      if (segment && !scan.posix_dev && !is_wanted(m.inode)) continue;
+      if (segment && in_own_namespace()) {
+        if (is_wanted(m.inode)) held.push_back({true, m.inode, m.bytes});
       } else if (scan.posix_dev && makedev(m.major, m.minor) == *scan.posix_dev) {
         held.push_back({false, m.inode, m.bytes});
       }

@@ -61,8 +61,10 @@ int run_stat(const StatOptions& options, Context& context) {
   }
   const SegmentRecord record = unwrap(lookup_segment(context.kernel, ref, Usage::read));
   // No process attached: nothing to look for in /proc (the walk costs as much as the rest).
+  HolderScan request;
+  request.shmids = std::vector<int>{record.id};
   const std::optional<HolderMap> holders =
-      record.nattch > 0 ? scan(HolderScan{}) : std::optional<HolderMap>(HolderMap{});
+      record.nattch > 0 ? scan(request) : std::optional<HolderMap>(HolderMap{});
   std::vector<pid_t> pids;
   std::optional<std::uint64_t> unseen;
   if (holders) {
