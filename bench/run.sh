@@ -86,7 +86,8 @@ for program in "$shmtool" "$floor_list" "$floor_posix_list" "$floor_write" "$flo
 done
 for tool in hyperfine python3 lsipc ipcs ls lsof grep unshare mount stat dd awk cmp head sync \
   mkfifo; do
-  command -v "$tool" >/dev/null || die "$tool is missing (scripts/install-deps.sh hyperfine time)"
+  command -v "$tool" >/dev/null ||
+    die "$tool is missing (scripts/install-deps.sh hyperfine time lsof)"
 done
 [[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is missing (scripts/install-deps.sh time)"
 
