@@ -6,8 +6,8 @@
 
 _shmtool_columns="KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP TYPE NAME ALLOCATED MTIME PIDS COMMAND"
 _shmtool_who_columns="PID USER COMMAND CMDLINE MAPPED KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME TYPE NAME ALLOCATED MTIME"
-_shmtool_commands="create write read stat list who rm chown chmod lock pin unpin limits"
-_shmtool_filters="-t --type --owner --creator --key --orphaned --dest --min-size"
+_shmtool_commands="create write read stat list who rm chown chmod lock pin unpin limits metrics"
+_shmtool_filters="-t --type --owner --creator --key --orphaned --dest --min-size --creator-gone --idle"
 _shmtool_types="sysv posix all"
 
 # Options of each subcommand.
@@ -19,9 +19,10 @@ _shmtool_options() {
         lock) echo "-t --timeout --json -h --help" ;;
         stat | chown | chmod | pin | unpin) echo "--json -h --help" ;;
         limits) echo "-b --bytes --json -h --help" ;;
+        metrics) echo "-O --output --json -h --help" ;;
         who) echo "-o --output --sort -r --reverse -n --noheadings --raw -b --bytes -t --type --json -h --help" ;;
         list) echo "-o --output --sort -r --reverse -n --noheadings --raw -b --bytes $_shmtool_filters --json -h --help" ;;
-        rm) echo "-a --all --dry-run $_shmtool_filters --json -h --help" ;;
+        rm) echo "-a --all --stale-locks --dry-run $_shmtool_filters --json -h --help" ;;
     esac
 }
 
@@ -29,7 +30,7 @@ _shmtool_options() {
 _shmtool_takes_value() {
     case $1 in
         -s | --size | -m | --mode | -f | --file | -O | --offset | -l | --length | -t | --timeout | \
-            -o | --output | --sort | --owner | --creator | --key | --min-size | --type) return 0 ;;
+            -o | --output | --sort | --owner | --creator | --key | --min-size | --type | --idle | --ns) return 0 ;;
     esac
     return 1
 }
@@ -38,7 +39,7 @@ _shmtool_takes_value() {
 # none to offer).
 _shmtool_segments() {
     local id key rest
-    "$1" list --raw --noheadings -o ID,KEY 2>/dev/null | while read -r id key rest; do
+    "$1" ${_shmtool_ns:+--ns "$_shmtool_ns"} list --raw --noheadings -o ID,KEY 2>/dev/null | while read -r id key rest; do
         [ "$2" != keys ] && printf '%s\n' "$id"
         [ "$2" != ids ] && [ "$key" != 0x00000000 ] && printf '%s\n' "$key"
     done
@@ -49,7 +50,7 @@ _shmtool_segments() {
 # escaped; they are never given to compgen -W, which would expand a $(...) in a name.
 _shmtool_objects() {
     local name word
-    "$1" list --type posix --raw --noheadings -o NAME 2>/dev/null | while IFS= read -r name; do
+    "$1" ${_shmtool_ns:+--ns "$_shmtool_ns"} list --type posix --raw --noheadings -o NAME 2>/dev/null | while IFS= read -r name; do
         [[ $name == /* && $name == "$3"* ]] || continue
         word=$2${name#/}
         [[ -z $2 ]] && word=$name
@@ -116,13 +117,24 @@ _shmtool() {
     command -v "$shmtool" >/dev/null 2>&1 || shmtool=shmtool
 
     # Find the subcommand and count the positionals after it.
-    local i command="" positionals=0 skip=0
+    # --ns PID (before or after the command) is passed on to the shmtool that lists ids and
+    # names, so they are the namespace's.
+    local i command="" positionals=0 skip=0 _shmtool_ns=""
     for ((i = 1; i < cword; i++)); do
         if ((skip)); then
             skip=0
             continue
         fi
         local word=${words[i]}
+        if [[ $word == --ns ]]; then
+            _shmtool_ns=${words[i + 1]}
+            skip=1
+            continue
+        fi
+        if [[ $word == --ns=* ]]; then
+            _shmtool_ns=${word#--ns=}
+            continue
+        fi
         if [[ -z $command ]]; then
             [[ $word != -* ]] && command=$word
             continue
@@ -136,7 +148,7 @@ _shmtool() {
 
     if [[ -z $command ]]; then
         if [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W "--json -h --help -V --version" -- "$cur"))
+            COMPREPLY=($(compgen -W "--json --ns -h --help -V --version" -- "$cur"))
         else
             COMPREPLY=($(compgen -W "$_shmtool_commands" -- "$cur"))
         fi
@@ -145,7 +157,16 @@ _shmtool() {
 
     local columns=$_shmtool_columns
     [[ $command == who ]] && columns=$_shmtool_who_columns
+    # metrics --output FILE (list's and who's -o/--output name columns).
+    if [[ $command == metrics && ($prev == -O || $prev == --output) ]]; then
+        _filedir
+        return
+    fi
     case $prev in
+        --ns)
+            _pids
+            return
+            ;;
         -o | --output)
             local prefix=""
             [[ $cur == *,* ]] && prefix=${cur%,*},
@@ -182,7 +203,7 @@ _shmtool() {
                 COMPREPLY=($(compgen -W "$_shmtool_types" -- "$cur"))
             return
             ;;
-        -s | --size | -m | --mode | -O | --offset | -l | --length | --timeout | --min-size)
+        -s | --size | -m | --mode | -O | --offset | -l | --length | --timeout | --min-size | --idle)
             return
             ;;
     esac
@@ -190,7 +211,7 @@ _shmtool() {
     $split && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "$(_shmtool_options "$command")" -- "$cur"))
+        COMPREPLY=($(compgen -W "$(_shmtool_options "$command") --ns" -- "$cur"))
         return
     fi
 

@@ -3,13 +3,27 @@
 # described by key, size and owner, and POSIX objects in /dev/shm as /NAME (also as posix:NAME)
 # described by size and owner.
 
-set -l __shmtool_commands create write read stat list who rm chown chmod lock pin unpin limits
+set -l __shmtool_commands create write read stat list who rm chown chmod lock pin unpin limits metrics
+
+# --ns PID as given on the command line (before or after the command), to pass it on.
+function __shmtool_ns_args
+    set -l words (commandline -opc)
+    for i in (seq 2 (count $words))
+        switch $words[$i]
+            case --ns
+                set -l next (math $i + 1)
+                test $next -le (count $words); and printf '%s\n' --ns $words[$next]
+            case '--ns=*'
+                printf '%s\n' --ns (string replace -- '--ns=' '' $words[$i])
+        end
+    end
+end
 
 # The POSIX objects, each printed as $argv[1] and the NAME after its /, described by size and
 # owner. Names come from shmtool with control characters escaped.
 function __shmtool_objects
     set -l shmtool (commandline -opc)[1]
-    command $shmtool list --type posix --noheadings -o SIZE,OWNER,NAME 2>/dev/null | while read -l size owner name
+    command $shmtool (__shmtool_ns_args) list --type posix --noheadings -o SIZE,OWNER,NAME 2>/dev/null | while read -l size owner name
         string match -q -- '/*' $name; or continue
         printf '%s%s\tPOSIX object, %s, %s\n' $argv[1] (string sub -s 2 -- $name) $size $owner
     end
@@ -51,7 +65,7 @@ function __shmtool_segments
         set form key:
     end
     set -l shmtool (commandline -opc)[1]
-    command $shmtool list --noheadings -o ID,KEY,SIZE,OWNER 2>/dev/null | while read -l id key size owner
+    command $shmtool (__shmtool_ns_args) list --noheadings -o ID,KEY,SIZE,OWNER 2>/dev/null | while read -l id key size owner
         if test "$form" != key:; and test "$argv[1]" != keys
             printf '%s%s\tkey %s, %s, %s\n' "$form" $id $key $size $owner
         end
@@ -108,7 +122,7 @@ function __shmtool_positional_is
             continue
         end
         switch $word
-            case -s --size -m --mode -f --file -O --offset -l --length -t --timeout --type -o --output --sort --owner --creator --key --min-size
+            case -s --size -m --mode -f --file -O --offset -l --length -t --timeout --type -o --output --sort --owner --creator --key --min-size --idle --ns
                 set skip 1
             case '-*'
             case '*'
@@ -137,6 +151,7 @@ complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a 
 
 # Every subcommand.
 complete -c shmtool -n "__fish_seen_subcommand_from $__shmtool_commands" -l json -d 'Print JSON instead of text'
+complete -c shmtool -l ns -x -a '(__fish_complete_pids)' -d 'Act in the IPC namespace of process PID'
 complete -c shmtool -n "__fish_seen_subcommand_from $__shmtool_commands" -s h -l help -d 'Show help'
 
 # create
@@ -180,9 +195,11 @@ complete -c shmtool -n '__fish_seen_subcommand_from list rm' -s t -l type -x -a 
 complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l owner -x -a '(__fish_complete_users)' -d 'Only segments owned by USER'
 complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l creator -x -a '(__fish_complete_users)' -d 'Only segments created by USER'
 complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l key -x -a '(__shmtool_segments keys)' -d 'Only the segment with KEY'
-complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l orphaned -d 'Only segments no process is attached to'
+complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l orphaned -d 'Only segments no process is attached to (or maps or holds open)'
 complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l dest -d 'Only segments marked for removal'
 complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l min-size -x -d 'Only segments of at least SIZE'
+complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l creator-gone -d 'Only segments whose creating process has exited (System V)'
+complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l idle -x -d 'Only unattached segments unused for DURATION (90s, 30m, 12h, 7d)'
 
 # list
 complete -c shmtool -n '__fish_seen_subcommand_from list' -s o -l output -x -a '(__shmtool_columns)' -d 'Columns to show'
@@ -204,6 +221,7 @@ complete -c shmtool -n '__fish_seen_subcommand_from who' -a '(__shmtool_segments
 
 # rm
 complete -c shmtool -n '__fish_seen_subcommand_from rm' -s a -l all -d 'Remove every segment the filters match'
+complete -c shmtool -n '__fish_seen_subcommand_from rm' -l stale-locks -d 'Also remove the locks of segments other tools removed'
 complete -c shmtool -n '__fish_seen_subcommand_from rm' -l dry-run -d 'Say what would be removed'
 complete -c shmtool -n '__fish_seen_subcommand_from rm' -a '(__shmtool_segments)'
 
@@ -224,3 +242,7 @@ complete -c shmtool -n '__fish_seen_subcommand_from pin unpin' -a '(__shmtool_se
 # limits
 complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a limits -d "Show the kernel's limits on shared memory"
 complete -c shmtool -n '__fish_seen_subcommand_from limits' -s b -l bytes -d 'Print sizes in bytes'
+
+# metrics
+complete -c shmtool -n "not __fish_seen_subcommand_from $__shmtool_commands" -a metrics -d 'Print the Prometheus metrics of shared memory'
+complete -c shmtool -n '__fish_seen_subcommand_from metrics' -s O -l output -r -F -d 'Write FILE whole, renamed into place'

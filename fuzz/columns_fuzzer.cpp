@@ -73,6 +73,30 @@ void check_sort_column(std::string_view name) {
   FUZZ_CHECK(find_column((*column)->name) == *column);
 }
 
+// who's -o: columns of who's set only, each once; every name it takes is a column of that set;
+// a name of list's columns that who refuses is PIDS, RSS or SWAP (list's COMMAND is who's).
+void check_who_column_list(std::string_view spec) {
+  const auto columns = parse_who_column_list(spec);
+  const auto set = who_columns();
+  if (!columns.ok()) {
+    check_usage_error(columns.error());
+    return;
+  }
+  FUZZ_CHECK(!columns->empty());
+  for (std::size_t i = 0; i < columns->size(); ++i) {
+    const Column* column = (*columns)[i];
+    FUZZ_CHECK(std::find(set.begin(), set.end(), column) != set.end());
+    FUZZ_CHECK(column->name != "PIDS" && column->name != "RSS" && column->name != "SWAP");
+    FUZZ_CHECK(std::find(columns->begin() + static_cast<std::ptrdiff_t>(i) + 1, columns->end(),
+                         column) == columns->end());
+  }
+  const auto sort = parse_who_sort_column(spec);
+  if (sort.ok()) {
+    FUZZ_CHECK(names_column(spec, *sort));
+    FUZZ_CHECK(std::find(set.begin(), set.end(), *sort) != set.end());
+  }
+}
+
 }  // namespace
 }  // namespace shmtool::fuzz
 
@@ -80,5 +104,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text = shmtool::fuzz::as_text(data, size);
   shmtool::fuzz::check_column_list(text);
   shmtool::fuzz::check_sort_column(text);
+  shmtool::fuzz::check_who_column_list(text);
   return 0;
 }

@@ -1,11 +1,15 @@
 #include "model/segment_ref.hpp"
 
 #include "model/posix_name.hpp"
+#include "util/path_root.hpp"
 
+#include <fcntl.h>
 #include <sys/ipc.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <limits>
 #include <string>
@@ -198,19 +202,44 @@ Result<SegmentRef> parse_key_ref(std::string_view text) {
   return ref;
 }
 
+namespace {
+
+// ftok(3), with PATH resolved under the path root (--ns) when one is set: the key glibc makes
+// from the file's inode and device, as the process whose root it is would get it.
+key_t ftok_in_root(const std::string& path, int proj) {
+  if (!has_path_root()) return ftok(path.c_str(), proj);
+  const int fd = open_in_root(path.c_str(), O_PATH | O_CLOEXEC, Links::follow);
+  if (fd < 0) return -1;
+  struct stat st {};
+  const int stat_result = fstat(fd, &st);
+  const int err = errno;
+  close(fd);
+  if (stat_result != 0) {
+    errno = err;
+    return -1;
+  }
+  const auto bits = (static_cast<std::uint32_t>(st.st_ino) & 0xffffU) |
+                    ((static_cast<std::uint32_t>(st.st_dev) & 0xffU) << 16) |
+                    ((static_cast<std::uint32_t>(proj) & 0xffU) << 24);
+  return static_cast<key_t>(bits);
+}
+
+}  // namespace
+
 Result<std::uint32_t> key_of(const SegmentRef& ref) {
   switch (ref.form) {
     case RefForm::key:
       return ref.key;
     case RefForm::ftok: {
       errno = 0;
-      const key_t key = ftok(ref.path.c_str(), ref.proj);
+      const key_t key = ftok_in_root(ref.path, ref.proj);
       if (key == -1) {
         Error error = errno_error(Op::ftok, errno, ref.text);
         // ftok:/tmp/x:1 read as PATH /tmp/x and PROJ 1; a file called "x:1" needs its PROJ.
         const std::string whole = ref.text.substr(kFtokPrefix.size());
         struct stat st {};
-        if (error.err == ENOENT && whole != ref.path && ::stat(whole.c_str(), &st) == 0) {
+        if (error.err == ENOENT && whole != ref.path && !has_path_root() &&
+            ::stat(whole.c_str(), &st) == 0) {
           error.detail = "cannot make a key: no such file or directory: " + ref.path +
                          " (a last :PART is read as PROJ; for the file " + whole +
                          " write ftok:" + whole + ":A)";

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <utility>
 
+#include "util/path_root.hpp"
 #include "util/poll.hpp"
 #include "util/unique_fd.hpp"
 
@@ -81,7 +82,10 @@ Result<ShmDir> ShmDir::open_default() {
   const std::string path(kShmDirPath);
   Error error{ErrorKind::system, Op::shm_dir, 0, path, {}};
   error.posix = true;
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  // Under another process's root (--ns), /dev/shm and each directory on the way must be what
+  // they say: a symbolic link there could lead the host's root to a host directory.
+  UniqueFd fd(open_in_root(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+                           has_path_root() ? Links::refuse : Links::follow));
   if (fd.get() < 0) {
     error.err = errno;
     return error;

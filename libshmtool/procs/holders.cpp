@@ -8,13 +8,17 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <functional>
 #include <limits>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "util/proc_files.hpp"
+#include "util/unique_fd.hpp"
 #include "util/whole_number.hpp"
 
 namespace shmtool {
@@ -46,21 +50,84 @@ std::string cmdline_text(std::string text) {
   return text;
 }
 
-// The boot time, epoch seconds ("btime" of /proc/stat), read once.
+// The boot time, epoch seconds ("btime" of PROC/stat), read once per PROC directory: tests
+// point `proc` at a fake one, and each directory has its own.
 std::optional<std::int64_t> boot_time(const std::string& proc) {
-  static std::optional<std::int64_t> cached;
-  static bool read = false;
-  if (read) return cached;
-  read = true;
-  const std::optional<std::string> stat = read_file_at(AT_FDCWD, (proc + "/stat").c_str());
-  if (!stat) return std::nullopt;
-  const auto at = stat->find("\nbtime ");
-  if (at == std::string::npos) return std::nullopt;
-  std::string_view rest = std::string_view(*stat).substr(at + 7);
-  rest = rest.substr(0, rest.find('\n'));
-  std::int64_t value = 0;
-  if (parse_whole(rest, value)) cached = value;
-  return cached;
+  static std::mutex mutex;
+  static std::map<std::string, std::optional<std::int64_t>, std::less<>> cache;
+  const std::lock_guard lock(mutex);
+  if (const auto it = cache.find(proc); it != cache.end()) return it->second;
+  std::optional<std::int64_t> boot;
+  if (const std::optional<std::string> stat = read_file_at(AT_FDCWD, (proc + "/stat").c_str())) {
+    const auto at = stat->find("\nbtime ");
+    if (at != std::string::npos) {
+      std::string_view rest = std::string_view(*stat).substr(at + 7);
+      rest = rest.substr(0, rest.find('\n'));
+      std::int64_t value = 0;
+      if (parse_whole(rest, value)) boot = value;
+    }
+  }
+  cache.emplace(proc, boot);
+  return boot;
+}
+
+// What PROC/PID says of a segment's creator: its state and, when running and `want_comm`,
+// its command and start time.
+struct CreatorLookup {
+  CreatorState state = CreatorState::unknown;
+  RunningProcess process;
+};
+
+// Whether an errno of reading PROC/PID says the process is not there (or has just gone).
+bool process_is_gone(int err) {
+  return err == ENOENT || err == ESRCH;
+}
+
+CreatorLookup look_up_creator(pid_t pid, std::optional<std::int64_t> created,
+                              const std::string& proc, bool want_comm) {
+  CreatorLookup out;
+  if (pid <= 0) return out;  // another pid namespace's process, or none: cannot tell
+  const std::string path = proc + "/" + std::to_string(pid);
+  const UniqueFd dir(open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.valid()) {
+    if (process_is_gone(errno)) out.state = CreatorState::gone;
+    return out;
+  }
+  const std::optional<std::string> stat = read_file_at(dir.get(), "stat");
+  if (!stat) {
+    if (process_is_gone(errno)) out.state = CreatorState::gone;
+    return out;
+  }
+  // A zombie (Z) or dead (X) process has exited; only its parent has not reaped it yet.
+  const std::string_view run_state = proc_stat_field(*stat, 3);
+  if (run_state == "Z" || run_state == "X") {
+    out.state = CreatorState::gone;
+    return out;
+  }
+  std::optional<std::string> comm;
+  if (want_comm) {
+    comm = read_file_at(dir.get(), "comm");
+    if (!comm) {
+      if (process_is_gone(errno)) out.state = CreatorState::gone;
+      return out;
+    }
+  }
+  const auto boot = boot_time(proc);
+  const long hz = sysconf(_SC_CLK_TCK);
+  const auto ticks = start_ticks(*stat);
+  if (!boot || hz <= 0 || !ticks) return out;
+  out.process.start = *boot + static_cast<std::int64_t>(*ticks / static_cast<std::uint64_t>(hz));
+  // A process started after the segment's last change cannot have made it: the pid was reused.
+  if (created && out.process.start > *created) {
+    out.state = CreatorState::gone;
+    return out;
+  }
+  out.state = CreatorState::running;
+  if (comm) {
+    if (!comm->empty() && comm->back() == '\n') comm->pop_back();
+    out.process.comm = std::move(*comm);
+  }
+  return out;
 }
 
 }  // namespace
@@ -73,24 +140,14 @@ std::optional<std::uint64_t> start_ticks(std::string_view stat) {
 
 std::optional<RunningProcess> creator_process(pid_t pid, std::int64_t created,
                                               const std::string& proc) {
-  if (pid <= 0) return std::nullopt;
-  const std::string path = proc + "/" + std::to_string(pid);
-  const int dir = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0) return std::nullopt;
-  const std::optional<std::string> stat = read_file_at(dir, "stat");
-  std::optional<std::string> comm = read_file_at(dir, "comm");
-  close(dir);
-  const auto boot = boot_time(proc);
-  const long hz = sysconf(_SC_CLK_TCK);
-  if (!stat || !comm || !boot || hz <= 0) return std::nullopt;
-  const auto ticks = start_ticks(*stat);
-  if (!ticks) return std::nullopt;
-  RunningProcess process;
-  process.start = *boot + static_cast<std::int64_t>(*ticks / static_cast<std::uint64_t>(hz));
-  if (process.start > created) return std::nullopt;  // the pid was reused
-  if (!comm->empty() && comm->back() == '\n') comm->pop_back();
-  process.comm = std::move(*comm);
-  return process;
+  CreatorLookup found = look_up_creator(pid, created, proc, true);
+  if (found.state != CreatorState::running) return std::nullopt;
+  return std::move(found.process);
+}
+
+CreatorState creator_state(pid_t pid, std::optional<std::int64_t> created,
+                           const std::string& proc) {
+  return look_up_creator(pid, created, proc, false).state;
 }
 
 bool parse_maps_line(std::string_view line, MapsLine& out) {
@@ -130,6 +187,20 @@ std::vector<pid_t> HolderMap::segment_holders(int shmid) const {
     if (h.sysv && h.shmid == shmid) out.push_back(h.pid);
   }
   return out;
+}
+
+std::optional<std::uint64_t> HolderMap::object_nattch(ino_t ino) const {
+  const std::size_t found = object_holders(ino).size();
+  if (found == 0 && unreadable > 0 && !by_root) return std::nullopt;
+  return found;
+}
+
+std::uint64_t HolderMap::segment_attachments(int shmid) const {
+  std::uint64_t total = 0;
+  for (const Holding& h : holdings) {
+    if (h.sysv && h.shmid == shmid) total += h.attachments;
+  }
+  return total;
 }
 
 std::vector<pid_t> HolderMap::object_holders(ino_t ino) const {
@@ -192,15 +263,17 @@ bool in_ipc_namespace(int dir, const struct stat& own) {
   return fstatat(dir, "ns/ipc", &ns, 0) == 0 && ns.st_ino == own.st_ino && ns.st_dev == own.st_dev;
 }
 
-// One hold found in a process: an object (System V or not, shmid or inode) and bytes mapped.
+// One hold found in a process: an object (System V or not, shmid or inode), the bytes mapped
+// and the mappings (0 for an open descriptor).
 struct Held {
   bool sysv = false;
   std::uint64_t object = 0;
   std::uint64_t bytes = 0;
+  std::uint64_t mappings = 0;
 };
 
 // Sorts `held` by object (POSIX first, then System V; each by number) and merges the entries
-// of one object, adding their bytes.
+// of one object, adding their bytes and mappings.
 void merge_held(std::vector<Held>& held) {
   std::sort(held.begin(), held.end(), [](const Held& a, const Held& b) {
     return std::pair(a.sysv, a.object) < std::pair(b.sysv, b.object);
@@ -209,6 +282,7 @@ void merge_held(std::vector<Held>& held) {
   for (std::size_t i = 0; i < held.size(); ++i) {
     if (out > 0 && held[out - 1].sysv == held[i].sysv && held[out - 1].object == held[i].object) {
       held[out - 1].bytes += held[i].bytes;
+      held[out - 1].mappings += held[i].mappings;
     } else {
       held[out++] = held[i];
     }
@@ -234,7 +308,7 @@ void add_open_objects(int dir, dev_t dev, std::vector<std::uint64_t>& entries,
       if (entry->d_name[0] == '.') continue;
       struct stat st {};
       if (fstatat(fds, entry->d_name, &st, 0) != 0) continue;
-      if (S_ISREG(st.st_mode) && st.st_dev == dev) held.push_back({false, st.st_ino, 0});
+      if (S_ISREG(st.st_mode) && st.st_dev == dev) held.push_back({false, st.st_ino, 0, 0});
     }
   }
   close(fds);
@@ -244,6 +318,7 @@ void add_open_objects(int dir, dev_t dev, std::vector<std::uint64_t>& entries,
 
 Result<HolderMap> scan_holders(const HolderScan& scan) {
   HolderMap result;
+  result.by_root = geteuid() == 0;
   const int proc = open(scan.proc.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (proc < 0) return errno_error(Op::enumerate, errno, scan.proc);
   struct stat own_ns {};
@@ -304,9 +379,9 @@ Result<HolderMap> scan_holders(const HolderScan& scan) {
       // A segment not asked for needs no namespace check unless it could be taken for an object.
       if (segment && !scan.posix_dev && !is_wanted(m.inode)) continue;
       if (segment && in_own_namespace()) {
-        if (is_wanted(m.inode)) held.push_back({true, m.inode, m.bytes});
+        if (is_wanted(m.inode)) held.push_back({true, m.inode, m.bytes, 1});
       } else if (scan.posix_dev && makedev(m.major, m.minor) == *scan.posix_dev) {
-        held.push_back({false, m.inode, m.bytes});
+        held.push_back({false, m.inode, m.bytes, 1});
       }
     }
     // Open descriptors of objects, mapped or not.
@@ -336,6 +411,7 @@ Result<HolderMap> scan_holders(const HolderScan& scan) {
           h.ino = static_cast<ino_t>(object.object);
         }
         h.mapped = object.bytes;
+        h.attachments = object.mappings;
         result.holdings.push_back(h);
       }
     }

@@ -31,9 +31,10 @@ struct ProcessInfo {
 struct Holding {
   pid_t pid = 0;
   bool sysv = true;
-  int shmid = -1;            // sysv
-  ino_t ino = 0;             // POSIX
-  std::uint64_t mapped = 0;  // bytes mapped (0: only an open descriptor)
+  int shmid = -1;                 // sysv
+  ino_t ino = 0;                  // POSIX
+  std::uint64_t mapped = 0;       // bytes mapped (0: only an open descriptor)
+  std::uint64_t attachments = 0;  // its mappings of the object (shmat twice: 2)
 };
 
 /// What one walk of /proc found.
@@ -41,6 +42,7 @@ struct HolderMap {
   std::vector<ProcessInfo> processes;  // the holders, by pid
   std::vector<Holding> holdings;       // by pid, then object
   std::uint64_t unreadable = 0;        // processes whose maps could not be read
+  bool by_root = false;                // walked by root, who may read every process
 
   /// Returns the holder `pid`, or nullptr.
   const ProcessInfo* process(pid_t pid) const;
@@ -48,6 +50,12 @@ struct HolderMap {
   std::vector<pid_t> segment_holders(int shmid) const;
   /// Returns the pids holding the POSIX object of inode `ino`, ascending.
   std::vector<pid_t> object_holders(ino_t ino) const;
+  /// Returns how many processes hold the POSIX object of inode `ino`, when the walk can tell:
+  /// nullopt when it found none but could not read some processes and was not made by root
+  /// (another user's process may hold it: no one may call it orphaned then).
+  std::optional<std::uint64_t> object_nattch(ino_t ino) const;
+  /// Returns how many attachments of segment `shmid` the walk saw (a process may have two).
+  std::uint64_t segment_attachments(int shmid) const;
 };
 
 /// What to look for.
@@ -71,9 +79,25 @@ struct RunningProcess {
 
 /// Returns process `pid` if it runs and started no later than `created` (epoch seconds): a
 /// pid reused by a process started after that cannot be the creator. nullopt otherwise, or
-/// when /proc cannot tell.
+/// when /proc cannot tell. `proc` is where /proc is (tests point it at a fake one, with its
+/// own `stat` and its boot time).
 std::optional<RunningProcess> creator_process(pid_t pid, std::int64_t created,
                                               const std::string& proc = "/proc");
+
+/// Whether a segment's creator still runs.
+enum class CreatorState {
+  running,  // process `pid` runs and started no later than the segment's last change
+  gone,     // no process has the pid, it has exited (a zombie), or the one that has it
+            // started later (a reused pid)
+  unknown,  // /proc cannot tell: pid 0 (a process of another pid namespace), an unreadable
+            // process, no boot time
+};
+
+/// Returns the state of creator `pid` of a segment last changed at `created` (epoch
+/// seconds; nullopt when the kernel did not say: then any process with the pid counts as
+/// running). Reads PROC/PID/stat only; `proc` as for creator_process.
+CreatorState creator_state(pid_t pid, std::optional<std::int64_t> created,
+                           const std::string& proc = "/proc");
 
 /// Parses the start time (field 22, clock ticks after boot) out of /proc/PID/stat's text.
 std::optional<std::uint64_t> start_ticks(std::string_view stat);

@@ -54,6 +54,23 @@ nlohmann::ordered_json lock_json(int id, const LockReport& report) {
   return j;
 }
 
+nlohmann::ordered_json stale_lock_json(const StaleLock& lock, NameResolver& names) {
+  const auto name = [](std::optional<std::string> text) {
+    return text ? nlohmann::ordered_json(*text) : nlohmann::ordered_json();
+  };
+  nlohmann::ordered_json j;
+  j["segment_id"] = lock.segment_id;
+  j["key"] = lock.key;
+  j["key_hex"] = format_key_hex(lock.key);
+  j["semid"] = lock.semid;
+  j["uid"] = lock.uid;
+  j["user"] = name(names.user_name(lock.uid));
+  j["cuid"] = lock.cuid;
+  j["cuser"] = name(names.user_name(lock.cuid));
+  j["held"] = lock.held;
+  return j;
+}
+
 std::string render_flock_text(const Result<FlockState>& state) {
   if (!state.ok()) return "unknown (/proc/locks cannot be read)";
   if (!state->held) {

@@ -8,6 +8,8 @@
 
 #include "posix/object_lock.hpp"
 #include "sysv/segment_lock.hpp"
+#include "sysv/stale_locks.hpp"
+#include "util/names.hpp"
 #include "util/result.hpp"
 
 namespace shmtool {
@@ -23,6 +25,10 @@ std::string render_lock_text(int id, const LockReport& report);
 /// {"key", "key_hex", "semid", "held", "waiting", "last_pid"}, the last three null when the lock
 /// cannot be read.
 nlohmann::ordered_json lock_json(int id, const LockReport& report);
+
+/// Returns a stale lock as rm --stale-locks prints it with --json: {"segment_id", "key",
+/// "key_hex", "semid", "uid", "user", "cuid", "cuser", "held"}.
+nlohmann::ordered_json stale_lock_json(const StaleLock& lock, NameResolver& names);
 
 /// Returns the value of stat's "lock:" line for a POSIX object: "held (flock, pid 4702, 1
 /// waiting)", "free (flock)", or "unknown (/proc/locks cannot be read)".

@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -26,10 +28,6 @@ union SemArgument {
   unsigned short* array;
 };
 
-std::string lock_subject(int id) {
-  return "lock of id " + std::to_string(id) + " (key " + format_key_hex(lock_key_for(id)) + ")";
-}
-
 // Readers of the segment may take its lock: read permission also grants alter.
 unsigned short lock_mode(unsigned segment_mode) {
   return static_cast<unsigned short>((segment_mode | ((segment_mode & 0444U) >> 1)) & 0777U);
@@ -46,25 +44,27 @@ Error marked_error(int id) {
                "the segment is removed or marked for removal; a new lock would outlive it"};
 }
 
-// A set at the lock key is the segment's lock only if it has exactly one semaphore, is not at
-// the segment's own key, and belongs to the segment's owner (as shmtool keeps it) or was
-// created by the segment's owner or creator (the only non-root users shmtool lets create it).
-// Anything else there is another program's, and lock, stat and rm leave it alone.
+// A set at the lock key is the segment's lock only if it is a set of one semaphore or a marked
+// set of two (read_lock_format), is not at the segment's own key, and belongs to the segment's
+// owner (as shmtool keeps it) or was created by the segment's owner or creator (the only
+// non-root users shmtool lets create it). Anything else there is another program's, and lock,
+// stat and rm leave it alone.
 Result<int> check_ours(int semid, const SegmentRecord& segment) {
   const int id = segment.id;
   struct semid_ds ds {};
-  SemArgument arg{};
-  arg.buf = &ds;
-  if (semctl(semid, 0, IPC_STAT, arg) < 0) return lock_error(errno, id);
+  auto format = read_lock_format(semid, ds);
+  if (!format.ok()) return lock_error(format.error().err, id);
   if (lock_key_for(id) == segment.key) {
     return lock_error(EEXIST, id,
                       "the lock key is the segment's own key; a semaphore set there is the "
                       "application's, so it is left alone");
   }
-  if (ds.sem_nsems != 1) {
+  if (*format == LockFormat::other) {
+    const std::string what =
+        ds.sem_nsems == kLockSemaphores ? " semaphores without shmtool's marker" : " semaphores";
     return lock_error(EEXIST, id,
-                      "a semaphore set with " + std::to_string(ds.sem_nsems) +
-                          " semaphores has this key; it is not shmtool's, so it is left alone");
+                      "a semaphore set with " + std::to_string(ds.sem_nsems) + what +
+                          " has this key; it is not shmtool's, so it is left alone");
   }
   const uid_t owner = ds.sem_perm.uid;
   const uid_t creator = ds.sem_perm.cuid;
@@ -100,14 +100,17 @@ Result<int> open_or_create_lock(const SegmentRecord& segment) {
                         "or root may create it");
     }
     if (segment.dest) return marked_error(id);
-    const int semid = semget(key, 1, IPC_CREAT | IPC_EXCL | lock_mode(segment.mode));
+    const int semid = semget(key, kLockSemaphores, IPC_CREAT | IPC_EXCL | lock_mode(segment.mode));
     if (semid < 0) {
       if (errno == EEXIST) continue;  // another process created it first
       return lock_error(errno, id);
     }
+    // The lock free and the marker, in one call: until then the set holds zeros, and
+    // read_lock_format gives a creator that long before it calls the set another program's.
+    unsigned short values[kLockSemaphores] = {1, kLockMarker};
     SemArgument arg{};
-    arg.val = 1;
-    if (semctl(semid, 0, SETVAL, arg) < 0) {
+    arg.array = values;
+    if (semctl(semid, 0, SETALL, arg) < 0) {
       const int err = errno;
       semctl(semid, 0, IPC_RMID);
       return lock_error(err, id);
@@ -155,6 +158,34 @@ bool is_self_or_ancestor(pid_t pid) {
 
 std::uint32_t lock_key_for(int id) {
   return 0xffffffffU - static_cast<std::uint32_t>(id);
+}
+
+std::string lock_subject(int id) {
+  return "lock of id " + std::to_string(id) + " (key " + format_key_hex(lock_key_for(id)) + ")";
+}
+
+Result<LockFormat> read_lock_format(int semid, struct semid_ds& ds) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(250);
+  auto pause = std::chrono::milliseconds(1);
+  for (;;) {
+    SemArgument arg{};
+    arg.buf = &ds;
+    if (semctl(semid, 0, IPC_STAT, arg) < 0) return errno_error(Op::lock, errno, {});
+    if (ds.sem_nsems == 1) return LockFormat::single;
+    if (ds.sem_nsems != kLockSemaphores) return LockFormat::other;
+    unsigned short values[kLockSemaphores] = {};
+    arg.array = values;
+    if (semctl(semid, 0, GETALL, arg) < 0) return errno_error(Op::lock, errno, {});
+    if (values[1] == kLockMarker) return LockFormat::marked;
+    // A lock being created holds zeros until its creator's SETALL, the call after semget, and
+    // no process has operated on it yet. Any other set of two is another program's at once.
+    const bool just_made = values[0] == 0 && values[1] == 0 && ds.sem_otime == 0 &&
+                           std::time(nullptr) - ds.sem_ctime <= 2;
+    if (!just_made || Clock::now() >= deadline) return LockFormat::other;
+    std::this_thread::sleep_for(pause);
+    pause *= 2;
+  }
 }
 
 Result<std::optional<LockState>> inspect_lock(const SegmentRecord& segment) {

@@ -2,18 +2,29 @@
 // The cooperative lock of a segment: one System V semaphore per segment, taken with SEM_UNDO so
 // a process that dies holding it releases it.
 //
-// The convention (documented in shmtool(1) so C programs can join):
+// The convention (documented in shmtool-lock(1) so C programs can join):
 //   lock key  = 0xffffffff - shmid   (never the segment's own key, which applications may use
 //                                     for their own semaphore sets; works for private segments)
-//   the set   = semget(lock key, 1, ...): one semaphore, value 1 = free, 0 = held
+//   the set   = semget(lock key, 2, ...): semaphore 0 is the lock, value 1 = free, 0 = held;
+//             semaphore 1 holds the marker kLockMarker, which says the set is shmtool's even
+//             after its segment is gone. Both are set by one SETALL right after the set is
+//             created, before anyone uses it. semget(lock key, 1, 0) opens it too, so a C
+//             program that knows only semaphore 0 joins unchanged.
 //   take      = semop({0, -1, SEM_UNDO}); release = semop({0, +1, SEM_UNDO})
 //   created   on first use by the segment's owner, its creator or root (those who may remove
 //             the segment, and so its lock), with the segment's permission bits (read
 //             permission also grants alter, so readers can lock); a privileged creator gives it
 //             the segment's owner. chown and chmod of the segment carry over to its lock.
-//   it is the lock only if it is a set of one semaphore, not at the segment's own key, owned
-//             by the segment's owner or created by the segment's owner or creator; any other
-//             set at that key is another program's and is never used, shown or removed.
+//   it is the lock only if it is a set of one semaphore (made by a C program, or by shmtool
+//             before the marker) or of two whose semaphore 1 holds the marker, not at the
+//             segment's own key, owned by the segment's owner or created by the segment's owner
+//             or creator; any other set at that key is another program's and is never used,
+//             shown or removed.
+//   stale     a set of two with the marker at the key of an id that is no segment's any more
+//             (removed by ipcrm or a program's IPC_RMID, not by shmtool rm): stale_locks.hpp
+//             finds and removes those. A set of one there proves nothing and is left alone.
+
+#include <sys/sem.h>
 
 #include <chrono>
 #include <cstdint>
@@ -26,8 +37,31 @@
 
 namespace shmtool {
 
+/// The semaphores of a lock set shmtool creates: the lock, then the marker.
+inline constexpr int kLockSemaphores = 2;
+
+/// The value of semaphore 1 of a lock set shmtool created: "SH", below SEMVMX (32767).
+inline constexpr unsigned short kLockMarker = 0x5348;
+
 /// Returns the key of the lock of segment `id`.
 std::uint32_t lock_key_for(int id);
+
+/// Returns how messages name the lock of segment `id`: "lock of id 42 (key 0xffffffd5)".
+std::string lock_subject(int id);
+
+/// What a semaphore set says of itself (see the convention above).
+enum class LockFormat {
+  single,  // one semaphore: the lock as C programs and earlier shmtool made it, or anyone's
+  marked,  // two, semaphore 1 holding kLockMarker: made by shmtool
+  other,   // any other set
+};
+
+/// Reads the set `semid` (IPC_STAT into `ds`, and the values of a set of two) and says which it
+/// is. A set of two that has never been used, holds zeros and was made in the last seconds may
+/// be a lock its creator is about to SETALL: it is read again for a moment before it is called
+/// another program's. Fails with the errno (EACCES: the caller may not read it; EINVAL, EIDRM:
+/// it is gone).
+Result<LockFormat> read_lock_format(int semid, struct semid_ds& ds);
 
 /// What `stat` shows of a segment's lock.
 struct LockState {

@@ -131,8 +131,12 @@ Error existing_too_small(const std::string& subject, const SegmentRecord& existi
 }
 
 bool caller_may_remove(const SegmentRecord& segment) {
+  return caller_may_remove(segment.uid, segment.cuid);
+}
+
+bool caller_may_remove(uid_t owner, uid_t creator) {
   const uid_t me = geteuid();
-  if (me == segment.uid || me == segment.cuid) return true;
+  if (me == owner || me == creator) return true;
   // Capabilities do not change during a run: asked once (rm --all asks for every segment).
   static const bool privileged = [me] {
     struct __user_cap_header_struct header {};

@@ -63,6 +63,10 @@ Error existing_too_small(const std::string& subject, const SegmentRecord& existi
 /// or it has CAP_SYS_ADMIN.
 bool caller_may_remove(const SegmentRecord& segment);
 
+/// Whether this process may remove an IPC object (IPC_RMID) whose owner is `owner` and whose
+/// creator is `creator`: it is one of them, or it has CAP_SYS_ADMIN.
+bool caller_may_remove(uid_t owner, uid_t creator);
+
 /// Removes segment `id` (IPC_RMID), then its lock if it has one (segment_lock.hpp). The record
 /// is read first, with rss/swap when `usage` asks. Fails with not_found or permission
 /// (Op::remove).

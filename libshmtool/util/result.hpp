@@ -12,23 +12,25 @@ namespace shmtool {
 
 /// What the library was doing when it failed; the front end picks its wording from this.
 enum class Op {
-  parse,       // reading an argument or value
-  ftok,        // deriving a key from a path
-  resolve,     // finding the segment a key or id names
-  create,      // shmget with IPC_CREAT
-  stat,        // IPC_STAT / SHM_STAT_ANY of one segment
-  enumerate,   // listing every segment
-  attach,      // shmat
-  remove,      // IPC_RMID
-  set_owner,   // IPC_SET of uid/gid
-  set_mode,    // IPC_SET of the mode
-  open_input,  // opening --file
-  read_input,  // reading the data to write
-  wait,        // waiting for a key to appear
-  lock,        // taking, reading or removing a segment's lock
-  shm_dir,     // opening the directory of POSIX objects (/dev/shm)
-  pin,         // SHM_LOCK
-  unpin,       // SHM_UNLOCK
+  parse,            // reading an argument or value
+  ftok,             // deriving a key from a path
+  resolve,          // finding the segment a key or id names
+  create,           // shmget with IPC_CREAT
+  stat,             // IPC_STAT / SHM_STAT_ANY of one segment
+  enumerate,        // listing every segment
+  attach,           // shmat
+  remove,           // IPC_RMID
+  set_owner,        // IPC_SET of uid/gid
+  set_mode,         // IPC_SET of the mode
+  open_input,       // opening --file
+  read_input,       // reading the data to write
+  wait,             // waiting for a key to appear
+  lock,             // taking, reading or removing a segment's lock
+  shm_dir,          // opening the directory of POSIX objects (/dev/shm)
+  pin,              // SHM_LOCK
+  unpin,            // SHM_UNLOCK
+  write_output,     // writing a file the user named (metrics --output)
+  enter_namespace,  // --ns PID: setns into its IPC namespace
 };
 
 /// Why an operation failed, as far as the caller needs to act on it.

@@ -16,7 +16,18 @@ fail() { echo "check_completions: $*" >&2; failed=1; }
 # A segment of our own, with a key from this script's pid; removed whatever happens.
 key=$(printf '0x7e5c%04x' $(($$ & 0xffff)))
 id=$("$shmtool" create "$key" --size 4K --exclusive) || { echo "cannot create a test segment" >&2; exit 1; }
-trap '"$shmtool" rm "$id" >/dev/null 2>&1' EXIT
+# A process in an IPC namespace of its own (as a container's is), holding one segment there:
+# --ns PID must be passed on, so its key is offered. Killed whatever happens; its namespace,
+# and the segment, go with it.
+ns_key=$(printf '0x7e5d%04x' $(($$ & 0xffff)))
+unshare --ipc sh -c '"$0" create "$1" --size 4K >/dev/null && exec sleep 300' "$shmtool" "$ns_key" &
+ns_pid=$!
+trap '"$shmtool" rm "$id" >/dev/null 2>&1; kill "$ns_pid" 2>/dev/null' EXIT
+for _ in $(seq 100); do
+  "$shmtool" --ns "$ns_pid" stat "$ns_key" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+"$shmtool" --ns "$ns_pid" stat "$ns_key" >/dev/null || { echo "cannot make the namespace's segment" >&2; exit 1; }
 
 # complete_SHELL LINE: the candidates, one a line (descriptions dropped). bash prints each as
 # the word it makes on the line: readline replaces only the text after the word's last : or =,
@@ -118,6 +129,8 @@ for shell in bash zsh fish; do
   expect "$shell" "shmtool read --rm " "$id"
   expect "$shell" "shmtool chown ro" "root"
   expect "$shell" "shmtool list --owner ro" "root"
+  expect "$shell" "shmtool --ns $ns_pid stat " "$ns_key"
+  expect "$shell" "shmtool rm --ns $ns_pid " "$ns_key"
 done
 # Files after ftok: (each shell shows the part after the colon differently).
 expect bash "shmtool stat ftok:/tm" "ftok:/tmp"

@@ -29,7 +29,7 @@ expected=(
   share/doc/shmtool/changelog.gz
 )
 for page in shmtool shmtool-create shmtool-write shmtool-read shmtool-stat shmtool-list \
-  shmtool-who shmtool-rm shmtool-chown shmtool-chmod shmtool-lock shmtool-pin shmtool-unpin shmtool-limits; do
+  shmtool-who shmtool-rm shmtool-chown shmtool-chmod shmtool-lock shmtool-pin shmtool-unpin shmtool-limits shmtool-metrics; do
   expected+=("share/man/man1/$page.1.gz")
 done
 for file in "${expected[@]}"; do

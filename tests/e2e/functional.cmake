@@ -57,13 +57,15 @@ set(CMAKE_CROSSCOMPILING_EMULATOR "${_shmtool_saved_emulator}")
 # The cooperative lock (lock, write --lock, read --lock): shares the IPC namespace, unique ids.
 shmtool_functional_test(lock_test ${CMAKE_CURRENT_LIST_DIR}/lock_test.cpp)
 
-# Kernel limits (lowered with /proc/sys/kernel/shm*) and segments made and removed as fast as a
-# thread can: each test gets a private IPC namespace, like namespace_test above, and refuses to
-# run in a shared one.
+# Kernel limits (lowered with /proc/sys/kernel/shm*), segments made and removed as fast as a
+# thread can, and stale locks: each test gets a private IPC namespace, like namespace_test above,
+# and refuses to run in a shared one.
 set(CMAKE_CROSSCOMPILING_EMULATOR ${SHMTOOL_UNSHARE} --ipc)
 shmtool_functional_test(limits_test ${CMAKE_CURRENT_LIST_DIR}/limits_test.cpp)
 shmtool_functional_test(limits_command_test ${CMAKE_CURRENT_LIST_DIR}/limits_command_test.cpp)
 shmtool_functional_test(races_test ${CMAKE_CURRENT_LIST_DIR}/races_test.cpp)
+# Locks whose segments are gone: rm --stale-locks reads and removes every semaphore set it may.
+shmtool_functional_test(stale_lock_test ${CMAKE_CURRENT_LIST_DIR}/stale_lock_test.cpp)
 set(CMAKE_CROSSCOMPILING_EMULATOR "${_shmtool_saved_emulator}")
 
 # POSIX shared memory objects (/NAME): each test runs in a mount namespace of its own with a
@@ -82,7 +84,7 @@ target_compile_options(posix_peer PRIVATE -Wall -Wextra -Wconversion -Wsign-conv
 target_link_libraries(posix_peer PRIVATE rt)
 
 set(CMAKE_CROSSCOMPILING_EMULATOR ${CMAKE_CURRENT_LIST_DIR}/../support/private_shm.sh)
-foreach(suite posix_test posix_interop_test posix_safety_test who_test)
+foreach(suite posix_test posix_interop_test posix_safety_test who_test metrics_test ns_test)
   shmtool_functional_test(${suite} ${CMAKE_CURRENT_LIST_DIR}/${suite}.cpp)
   target_link_libraries(${suite} PRIVATE shmtool_posix_support)
 endforeach()
@@ -93,3 +95,6 @@ add_dependencies(posix_interop_test posix_peer)
 target_compile_definitions(who_test PRIVATE POSIX_PEER="$<TARGET_FILE:posix_peer>"
                                             SHMTOOL_TEST_PYTHON="${SHMTOOL_TEST_PYTHON}")
 add_dependencies(who_test posix_peer)
+target_compile_definitions(metrics_test PRIVATE POSIX_PEER="$<TARGET_FILE:posix_peer>")
+add_dependencies(metrics_test posix_peer)
+target_compile_definitions(ns_test PRIVATE SHMTOOL_TEST_PYTHON="${SHMTOOL_TEST_PYTHON}")

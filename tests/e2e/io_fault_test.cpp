@@ -101,8 +101,11 @@ INSTANTIATE_TEST_SUITE_P(
                     IoCase{"ReadAndRemove", {"read", "--rm", "@SEG"}},
                     IoCase{"Stat", {"stat", "@SEG"}},
                     IoCase{"StatAsJson", {"--json", "stat", "@SEG"}},
-                    IoCase{"RmDryRun", {"rm", "--dry-run", "@SEG"}}, IoCase{"Help", {"--help"}},
-                    IoCase{"CommandHelp", {"read", "--help"}}, IoCase{"Version", {"--version"}}));
+                    IoCase{"RmDryRun", {"rm", "--dry-run", "@SEG"}}, IoCase{"Who", {"who"}},
+                    IoCase{"WhoSegment", {"who", "@SEG"}}, IoCase{"WhoAsJson", {"who", "--json"}},
+                    IoCase{"Limits", {"limits"}}, IoCase{"Metrics", {"metrics"}},
+                    IoCase{"Help", {"--help"}}, IoCase{"CommandHelp", {"read", "--help"}},
+                    IoCase{"Version", {"--version"}}));
 
 // A segment made just now whose id cannot be printed is taken back: nobody could find a
 // private one again, and a keyed one was not there before.

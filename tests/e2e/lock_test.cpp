@@ -1,7 +1,8 @@
 // shmtool lock, write --lock and read --lock: the cooperative lock of a segment (a System V set
-// of one semaphore at key 0xffffffff - shmid, value 1 = free, taken with SEM_UNDO). Copies under
-// the lock are never torn, a holder that dies releases it, --timeout bounds the wait, stat shows
-// it, rm removes it (and only it), and its permissions follow the segment's.
+// at key 0xffffffff - shmid: semaphore 0 the lock, value 1 = free, taken with SEM_UNDO;
+// semaphore 1 shmtool's marker; a set of one semaphore made the old way is the lock too). Copies
+// under the lock are never torn, a holder that dies releases it, --timeout bounds the wait, stat
+// shows it, rm removes it (and only it), and its permissions follow the segment's.
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -83,7 +84,8 @@ struct semid_ds lock_stat(int id) {
 }
 
 // The lock a test makes by using a segment's lock: removed when the test ends, whatever happens
-// (a set of exactly one semaphore at the segment's lock key, as shmtool makes them).
+// (a set at the segment's lock key of two semaphores, as shmtool makes them, or of one, as a C
+// program or an earlier shmtool made them).
 class LockGuard {
  public:
   explicit LockGuard(int id) : id_(id) {}
@@ -95,7 +97,9 @@ class LockGuard {
     struct semid_ds ds {};
     SemArgument arg{};
     arg.buf = &ds;
-    if (semctl(semid, 0, IPC_STAT, arg) == 0 && ds.sem_nsems == 1) semctl(semid, 0, IPC_RMID);
+    if (semctl(semid, 0, IPC_STAT, arg) == 0 && (ds.sem_nsems == 1 || ds.sem_nsems == 2)) {
+      semctl(semid, 0, IPC_RMID);
+    }
   }
 
  private:
@@ -617,11 +621,95 @@ TEST(LockSegments, PrivateSegmentsHaveLocksToo) {
   EXPECT_EQ(run_shmtool({"lock", segment.id_arg(), "--", "true"}).exit_code, 0);
   ASSERT_TRUE(lock_exists(segment.id()));
   const struct semid_ds ds = lock_stat(segment.id());
-  EXPECT_EQ(ds.sem_nsems, 1U);
+  EXPECT_EQ(ds.sem_nsems, 2U) << "the lock and the marker";
   EXPECT_EQ(lock_value(segment.id()), 1);
+  EXPECT_EQ(semctl(lock_semid(segment.id()), 1, GETVAL), 0x5348) << "shmtool's marker";
   EXPECT_EQ(ds.sem_perm.mode & 0777U, 0600U) << "the segment's bits, read granting alter";
   EXPECT_EQ(run_shmtool({"write", segment.id_arg(), "--lock", "private"}).exit_code, 0);
   EXPECT_EQ(run_shmtool({"read", segment.id_arg(), "--lock"}).out, "private\n");
+}
+
+// A set of one semaphore at the lock key, made as a C program following the first form of the
+// convention (or an earlier shmtool) made it, is the lock: used, shown and removed as it is.
+TEST(LockSegments, AOneSemaphoreLockMadeTheOldWayIsStillTheLock) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  const int id = segment.id();
+  LockGuard lock(id);
+  const int semid = semget(lock_key(id), 1, IPC_CREAT | IPC_EXCL | 0600);
+  ASSERT_GE(semid, 0) << std::strerror(errno);
+  SemArgument arg{};
+  arg.val = 1;
+  ASSERT_EQ(semctl(semid, 0, SETVAL, arg), 0);
+
+  const RunResult locked = run_shmtool({"lock", segment.id_arg(), "--", "true"});
+  EXPECT_EQ(locked.exit_code, 0) << locked.err;
+  EXPECT_EQ(lock_semid(id), semid) << "the old set is used, not replaced";
+  EXPECT_EQ(lock_stat(id).sem_nsems, 1U);
+  EXPECT_NE(semctl(semid, 0, GETPID), 0) << "shmtool took and released it";
+  EXPECT_EQ(lock_value(id), 1);
+  EXPECT_EQ(stat_lock(id)["semid"], semid);
+
+  Holder holder(id);
+  ASSERT_TRUE(eventually([&] { return lock_value(id) == 0; })) << holder.process().err();
+  EXPECT_EQ(stat_lock(id)["held"], true);
+  const RunResult waited =
+      run_shmtool({"write", segment.id_arg(), "--lock", "--timeout", "100ms", "x"});
+  EXPECT_EQ(waited.exit_code, 1) << waited.err;
+  EXPECT_EQ(holder.release(), 0);
+
+  const RunResult rm = run_shmtool({"rm", segment.id_arg()});
+  EXPECT_EQ(rm.exit_code, 0) << rm.err;
+  EXPECT_EQ(rm.err, "");
+  EXPECT_FALSE(lock_exists(id)) << "rm removes the old lock with its segment";
+}
+
+// A C program that knows only semaphore 0 (semget(key, 1, 0)) opens the lock shmtool makes now
+// and holds shmtool back with it.
+TEST(LockSegments, ACProgramThatAsksForOneSemaphoreJoinsTheLock) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  const int id = segment.id();
+  LockGuard lock(id);
+  ASSERT_EQ(run_shmtool({"lock", segment.id_arg(), "--", "true"}).exit_code, 0);
+  const int semid = semget(lock_key(id), 1, 0);
+  ASSERT_GE(semid, 0) << std::strerror(errno);
+  EXPECT_EQ(semid, lock_semid(id));
+  struct sembuf take {};
+  take.sem_num = 0;
+  take.sem_op = -1;
+  take.sem_flg = SEM_UNDO;
+  ASSERT_EQ(semop(semid, &take, 1), 0);
+  EXPECT_EQ(stat_lock(id)["held"], true);
+  const RunResult waited =
+      run_shmtool({"lock", segment.id_arg(), "--timeout", "100ms", "--", "true"});
+  EXPECT_EQ(waited.exit_code, 1) << waited.err;
+  struct sembuf give = take;
+  give.sem_op = 1;
+  ASSERT_EQ(semop(semid, &give, 1), 0);
+  EXPECT_EQ(run_shmtool({"lock", segment.id_arg(), "--timeout", "5", "--", "true"}).exit_code, 0);
+  EXPECT_EQ(semctl(semid, 1, GETVAL), 0x5348) << "the marker is untouched";
+}
+
+// Between a creator's semget and its SETALL the lock holds zeros and no marker: another
+// shmtool that finds it then waits a moment for the marker instead of calling it another
+// program's set.
+TEST(LockSegments, ALockBeingCreatedIsWaitedForNotTakenForAnotherProgramsSet) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  const int id = segment.id();
+  LockGuard lock(id);
+  const int semid = semget(lock_key(id), 2, IPC_CREAT | IPC_EXCL | 0600);
+  ASSERT_GE(semid, 0) << std::strerror(errno);
+  std::thread creator([semid] {
+    std::this_thread::sleep_for(100ms);
+    unsigned short values[2] = {1, 0x5348};
+    SemArgument arg{};
+    arg.array = values;
+    semctl(semid, 0, SETALL, arg);
+  });
+  const RunResult locked = run_shmtool({"lock", segment.id_arg(), "--timeout", "5", "--", "true"});
+  creator.join();
+  EXPECT_EQ(locked.exit_code, 0) << locked.err;
+  EXPECT_EQ(lock_semid(id), semid);
+  EXPECT_NE(semctl(semid, 0, GETPID), 0) << "shmtool took and released it";
 }
 
 TEST(LockStat, ShowsNoneThenHeldWithTheHolderThenFree) {

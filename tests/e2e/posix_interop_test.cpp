@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <csignal>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -174,7 +175,8 @@ TEST_F(Holders, StatNamesTheProcessesAttachedToASegment) {
   EXPECT_TRUE(j["attached"].empty()) << unseen.out;
   EXPECT_EQ(j["attached_unseen"], 1);
   const RunResult text = run_shmtool({"stat", segment.id_arg()}, as_nobody());
-  EXPECT_NE(text.out.find("attached: 1 more that this user may not see"), std::string::npos)
+  EXPECT_NE(text.out.find("attached: 1 more in processes that could not be read (run as root"),
+            std::string::npos)
       << text.out;
 }
 
@@ -224,6 +226,47 @@ time.sleep(30)
   python.wait();
   EXPECT_EQ(run_shmtool({"list", "--raw", "--noheadings", "-o", "ID,COMMAND"}).out, id + " -\n");
   EXPECT_EQ(run_shmtool({"rm", id}).exit_code, 0);
+}
+
+// A process nobody may not read (root's) maps nobody's object: nobody cannot tell it is
+// unused, so it is never orphaned or idle for nobody, and rm --all leaves it.
+TEST_F(Holders, AnObjectOnlyAnUnreadableProcessMayHoldIsNeverOrphanedForOthers) {
+  ShmEntry object("mine");
+  ASSERT_EQ(
+      run_shmtool({"create", "/mine", "--size", "4096", "--mode", "666"}, as_nobody()).exit_code,
+      0);
+  Background c({kPeer, "map", "/mine", "30000"});
+  ASSERT_EQ(c.read_line(), "mapped");
+  const auto j = parse_json(run_shmtool({"stat", "--json", "/mine"}, as_nobody()));
+  EXPECT_TRUE(j["nattch"].is_null()) << j.dump();
+  EXPECT_EQ(run_shmtool({"list", "--type", "posix", "--orphaned", "--raw", "-n", "-o", "NAME"},
+                        as_nobody())
+                .out,
+            "");
+  const RunResult rm =
+      run_shmtool({"rm", "--all", "--type", "posix", "--orphaned", "--idle", "0s"}, as_nobody());
+  EXPECT_EQ(rm.exit_code, 0) << rm.err;
+  EXPECT_EQ(rm.out, "");
+  EXPECT_TRUE(path_exists(object.path()));
+  // Root sees the holder.
+  EXPECT_EQ(parse_json(run_shmtool({"stat", "--json", "/mine"}))["nattch"], 1);
+}
+
+TEST_F(Holders, AProcessThatAttachesTwiceIsOneProcessAndNothingIsUnseen) {
+  SegmentGuard segment(IPC_PRIVATE, 4096);
+  const char* const twice = R"(
+import sys, time, sysv_ipc
+a = sysv_ipc.attach(int(sys.argv[1]))
+b = sysv_ipc.attach(int(sys.argv[1]))
+print("attached", flush=True)
+time.sleep(30)
+)";
+  Background python({kPython, "-c", twice, segment.id_arg()});
+  ASSERT_EQ(python.read_line(), "attached");
+  const auto j = parse_json(run_shmtool({"stat", "--json", segment.id_arg()}));
+  EXPECT_EQ(j["nattch"], 2);
+  EXPECT_EQ(j["attached"].size(), 1U);
+  EXPECT_EQ(j["attached_unseen"], 0);
 }
 
 TEST_F(Holders, ACommandLineWithControlCharactersIsEscaped) {
@@ -298,6 +341,166 @@ TEST_F(PosixLockInterop, ShmtoolWaitsUntilTheCProgramReleasesIt) {
   EXPECT_EQ(c.wait(), 0);
   EXPECT_GE(waited, 500ms) << "it did not wait for the lock";
   EXPECT_EQ(run_program({kPeer, "get", "/x"}).out, "after the release\n");
+}
+
+// The stale-segment filters (--creator-gone, --idle, --orphaned of both kinds), in list and
+// rm --all. Each test has an IPC namespace and a /dev/shm of its own, so the sets are exact.
+using StaleFilters = PosixInterop;
+
+// A Python program that creates a private System V segment (and stays attached), prints its
+// id, then sleeps: a creator that still runs.
+const char* const kPythonCreateAndStay = R"(
+import time, sysv_ipc
+m = sysv_ipc.SharedMemory(None, sysv_ipc.IPC_CREX, size=4096)
+print(m.id, flush=True)
+time.sleep(30)
+)";
+
+// What `list --json ARGS...` lists, sorted: a segment as its id, a POSIX object as /NAME.
+std::vector<std::string> listed(std::vector<std::string> args) {
+  args.insert(args.begin(), {"list", "--json"});
+  const RunResult run = run_shmtool(args);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  std::vector<std::string> out;
+  const auto j = parse_json(run);
+  if (!j.is_object()) return out;
+  for (const auto& entry : j["segments"]) {
+    out.push_back(entry["type"] == "posix" ? entry["name"].get<std::string>()
+                                           : std::to_string(entry["id"].get<int>()));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> sorted_names(std::vector<std::string> names) {
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// A segment `shmtool create` made: its creator, the binary, has exited when this returns.
+SegmentGuard made_by_exited_creator(const std::string& size) {
+  const RunResult made = run_shmtool({"create", "--size", size});
+  EXPECT_EQ(made.exit_code, 0) << made.err;
+  return SegmentGuard::adopt(parse_id(made.out));
+}
+
+TEST_F(StaleFilters, ListCreatorGoneShowsTheSegmentsWhoseCreatorExited) {
+  SegmentGuard gone = made_by_exited_creator("100");
+  SegmentGuard ours(IPC_PRIVATE, 100);  // made by this test, which runs
+  Background python({kPython, "-c", kPythonCreateAndStay});
+  const std::string python_id = python.read_line();
+  ASSERT_FALSE(python_id.empty());
+  SegmentGuard pythons = SegmentGuard::adopt(std::stoi(python_id));
+  ShmEntry object = make_object("obj", 4096, 0600, "x");
+  ASSERT_EQ(listed({"--type", "all"}),
+            sorted_names({gone.id_arg(), ours.id_arg(), python_id, "/obj"}));
+
+  EXPECT_EQ(listed({"--creator-gone"}), std::vector<std::string>{gone.id_arg()});
+  // A POSIX object records no creator: never selected.
+  EXPECT_EQ(listed({"--type", "all", "--creator-gone"}), std::vector<std::string>{gone.id_arg()});
+  EXPECT_TRUE(listed({"--type", "posix", "--creator-gone"}).empty());
+  // The table says the same as the JSON.
+  const RunResult raw =
+      run_shmtool({"list", "--creator-gone", "--raw", "--noheadings", "-o", "ID"});
+  EXPECT_EQ(raw.out, gone.id_arg() + "\n");
+
+  // Once the Python creator has exited, its segment is listed too.
+  python.signal(SIGKILL);
+  EXPECT_EQ(python.wait(), 128 + SIGKILL);
+  EXPECT_EQ(listed({"--creator-gone"}), sorted_names({gone.id_arg(), python_id}));
+}
+
+TEST_F(StaleFilters, RmAllCreatorGoneRemovesOnlyTheSegmentsWhoseCreatorExited) {
+  SegmentGuard gone_a = made_by_exited_creator("100");
+  SegmentGuard gone_b = made_by_exited_creator("2000");
+  SegmentGuard ours(IPC_PRIVATE, 100);
+  Background python({kPython, "-c", kPythonCreateAndStay});
+  const std::string python_id = python.read_line();
+  ASSERT_FALSE(python_id.empty());
+  SegmentGuard pythons = SegmentGuard::adopt(std::stoi(python_id));
+  ShmEntry object = make_object("obj", 4096, 0600, "x");
+  const std::vector<std::string> everything =
+      sorted_names({gone_a.id_arg(), gone_b.id_arg(), ours.id_arg(), python_id, "/obj"});
+  ASSERT_EQ(listed({"--type", "all"}), everything);
+
+  const RunResult dry =
+      run_shmtool({"rm", "--all", "--type", "all", "--creator-gone", "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_EQ(sorted_names(lines_of(dry.out)),
+            sorted_names({"would remove id " + gone_a.id_arg() + " (private)",
+                          "would remove id " + gone_b.id_arg() + " (private)"}));
+  EXPECT_EQ(listed({"--type", "all"}), everything) << "the dry run removed something";
+
+  const RunResult run = run_shmtool({"rm", "--all", "--type", "all", "--creator-gone"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(sorted_names(lines_of(run.out)),
+            sorted_names({"removed id " + gone_a.id_arg() + " (private)",
+                          "removed id " + gone_b.id_arg() + " (private)"}));
+  EXPECT_EQ(listed({"--type", "all"}), sorted_names({ours.id_arg(), python_id, "/obj"}));
+}
+
+TEST_F(StaleFilters, IdleSegmentsAreTheUnattachedOnesUntouchedForTheDuration) {
+  // Kernel times cannot be set back: a fresh segment is idle for 0s (if nothing is attached)
+  // and for no longer.
+  SegmentGuard unattached(IPC_PRIVATE, 100);
+  SegmentGuard attached_one(IPC_PRIVATE, 100);
+  Attached attach(attached_one.id());
+  EXPECT_EQ(listed({"--idle", "0s"}), std::vector<std::string>{unattached.id_arg()});
+  EXPECT_EQ(listed({"--idle", "0"}), std::vector<std::string>{unattached.id_arg()});
+  EXPECT_TRUE(listed({"--idle", "1h"}).empty());
+  EXPECT_TRUE(listed({"--idle", "7d"}).empty());
+  EXPECT_TRUE(listed({"--idle", "0s", "--min-size", "1K"}).empty()) << "filters combine";
+
+  const RunResult dry = run_shmtool({"rm", "--all", "--idle", "0s", "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_EQ(dry.out, "would remove id " + unattached.id_arg() + " (private)\n");
+  const RunResult none = run_shmtool({"rm", "--all", "--idle", "7d"});
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_EQ(none.out, "");
+  const RunResult run = run_shmtool({"rm", "--all", "--idle", "0s"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(listed({}), std::vector<std::string>{attached_one.id_arg()});
+  EXPECT_EQ(stat_json(attached_one.id())["dest"], false);
+}
+
+TEST_F(StaleFilters, OrphanedAndIdlePosixObjectsAreThoseNoProcessMapsOrHoldsOpen) {
+  ShmEntry free_one = make_object("free", 4096, 0600, "x");
+  ShmEntry mapped = make_object("mapped", 4096, 0600, "x");
+  ShmEntry held = make_object("held", 4096, 0600, "x");
+  Background mapper({kPeer, "map", "/mapped", "30000"});
+  ASSERT_EQ(mapper.read_line(), "mapped");
+  Background holder({kPeer, "hold", "/held", "30000"});  // open, flock'ed, not mapped
+  ASSERT_EQ(holder.read_line(), "held");
+  SegmentGuard unattached(IPC_PRIVATE, 100);
+
+  EXPECT_EQ(listed({"--type", "posix", "--orphaned"}), std::vector<std::string>{"/free"});
+  EXPECT_EQ(listed({"--type", "all", "--orphaned"}), sorted_names({unattached.id_arg(), "/free"}));
+  // The walk of /proc the filter made also gives the objects' counts in the JSON.
+  const auto j = parse_json(run_shmtool({"list", "--type", "posix", "--json", "--orphaned"}));
+  ASSERT_EQ(j["segments"].size(), 1U) << j;
+  EXPECT_EQ(j["segments"][0]["nattch"], 0);
+  const RunResult raw = run_shmtool(
+      {"list", "--type", "posix", "--raw", "--noheadings", "-o", "NAME,NATTCH", "--idle", "0s"});
+  EXPECT_EQ(raw.out, "/free 0\n");
+  EXPECT_EQ(listed({"--type", "all", "--idle", "0s"}),
+            sorted_names({unattached.id_arg(), "/free"}));
+  EXPECT_TRUE(listed({"--type", "posix", "--idle", "7d"}).empty());
+
+  const RunResult dry = run_shmtool({"rm", "--all", "--type", "posix", "--orphaned", "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_EQ(dry.out, "would remove /free\n");
+  EXPECT_TRUE(path_exists(free_one.path()));
+  const RunResult run = run_shmtool({"rm", "--all", "--type", "posix", "--orphaned"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "removed /free\n");
+  EXPECT_EQ(shm_entries(), sorted_names({"held", "mapped"}));
+  EXPECT_TRUE(segment_exists(unattached.id()));
+
+  // Once the mapper has gone, its object is orphaned too.
+  mapper.signal(SIGKILL);
+  EXPECT_EQ(mapper.wait(), 128 + SIGKILL);
+  EXPECT_EQ(listed({"--type", "posix", "--orphaned"}), std::vector<std::string>{"/mapped"});
 }
 
 }  // namespace

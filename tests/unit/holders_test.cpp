@@ -4,9 +4,12 @@
 #include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <ctime>
+
+#include "fake_proc.hpp"
 
 namespace shmtool {
 namespace {
@@ -110,6 +113,82 @@ TEST(CreatorProcess, IsThisProcessForATimeAfterItStartedAndNotBefore) {
   // A segment changed before this process started cannot have been created by it.
   EXPECT_FALSE(creator_process(getpid(), me->start - 100).has_value());
   EXPECT_FALSE(creator_process(0, now).has_value());
+}
+
+// A fake /proc: booted at kBoot; the segment of these tests was made (last changed) at
+// kCreated, a day after boot.
+constexpr std::int64_t kBoot = 1700000000;
+constexpr std::int64_t kCreated = kBoot + 86400;
+
+TEST(CreatorState, ACreatorStartedBeforeTheSegmentRunsStill) {
+  test::FakeProc proc(kBoot);
+  proc.add_process(4321, "postgres", 3600);  // an hour after boot
+  EXPECT_EQ(creator_state(4321, kCreated, proc.path()), CreatorState::running);
+  const auto creator = creator_process(4321, kCreated, proc.path());
+  ASSERT_TRUE(creator.has_value());
+  EXPECT_EQ(creator->comm, "postgres");
+  EXPECT_EQ(creator->start, kBoot + 3600);
+  // Started in the very second the segment was made: still the creator.
+  proc.add_process(4322, "quick", 86400);
+  EXPECT_EQ(creator_state(4322, kCreated, proc.path()), CreatorState::running);
+}
+
+TEST(CreatorState, NoSuchProcessIsGone) {
+  test::FakeProc proc(kBoot);
+  proc.add_process(4321, "postgres", 3600);
+  EXPECT_EQ(creator_state(4322, kCreated, proc.path()), CreatorState::gone);
+  EXPECT_FALSE(creator_process(4322, kCreated, proc.path()).has_value());
+}
+
+TEST(CreatorState, APidReusedByAProcessStartedAfterTheSegmentIsGone) {
+  test::FakeProc proc(kBoot);
+  proc.add_process(4321, "bash", 86400 + 1);  // a second after the segment was made
+  EXPECT_EQ(creator_state(4321, kCreated, proc.path()), CreatorState::gone);
+  EXPECT_FALSE(creator_process(4321, kCreated, proc.path()).has_value());
+  // Without the segment's time, a process with the pid counts as its creator.
+  EXPECT_EQ(creator_state(4321, std::nullopt, proc.path()), CreatorState::running);
+}
+
+TEST(CreatorState, AZombieHasExited) {
+  test::FakeProc proc(kBoot);
+  proc.add_process(4321, "worker", 3600, "Z");
+  EXPECT_EQ(creator_state(4321, kCreated, proc.path()), CreatorState::gone);
+  EXPECT_FALSE(creator_process(4321, kCreated, proc.path()).has_value());
+}
+
+TEST(CreatorState, IsUnknownWhenProcCannotTell) {
+  test::FakeProc no_boot_time(std::nullopt);
+  no_boot_time.add_process(4321, "postgres", 3600);
+  EXPECT_EQ(creator_state(4321, kCreated, no_boot_time.path()), CreatorState::unknown);
+  EXPECT_FALSE(creator_process(4321, kCreated, no_boot_time.path()).has_value());
+  test::FakeProc proc(kBoot);
+  // Pid 0: the kernel's answer for a creator in a pid namespace this one cannot see.
+  EXPECT_EQ(creator_state(0, kCreated, proc.path()), CreatorState::unknown);
+}
+
+TEST(CreatorState, EachProcDirectoryHasItsOwnBootTime) {
+  // The same process, started an hour after boot, in two /procs that booted a day apart: the
+  // boot time read (and kept) for one must not be used for the other.
+  test::FakeProc early(kBoot);
+  test::FakeProc late(kBoot + 86400);
+  early.add_process(4321, "postgres", 3600);
+  late.add_process(4321, "postgres", 3600);
+  EXPECT_EQ(creator_state(4321, kCreated, early.path()), CreatorState::running);
+  EXPECT_EQ(creator_state(4321, kCreated, late.path()), CreatorState::gone);
+  EXPECT_EQ(creator_state(4321, kCreated, early.path()), CreatorState::running);
+  EXPECT_EQ(creator_process(4321, kCreated + 86400, late.path()).value().start,
+            kBoot + 86400 + 3600);
+}
+
+TEST(CreatorState, ThisProcessRunsAndAnExitedChildIsGone) {
+  const auto now = static_cast<std::int64_t>(time(nullptr));
+  EXPECT_EQ(creator_state(getpid(), now + 10), CreatorState::running);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) _exit(0);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_EQ(creator_state(child, now + 10), CreatorState::gone);
 }
 
 TEST(ScanHolders, AMissingProcIsAnError) {

@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <vector>
 
 #include "fake_names.hpp"
+#include "fake_proc.hpp"
 
 namespace shmtool {
 namespace {
@@ -220,10 +222,196 @@ TEST(Matches, APosixObjectPassesOwnerAndSizeButNoSystemVOnlyFilter) {
     ListFilter only;
     if (which == 0) only.creator = 1000;
     if (which == 1) only.key = 5;
-    if (which == 2) only.orphaned = true;
+    if (which == 2) only.creator_gone = true;
     if (which == 3) only.dest = true;
     EXPECT_FALSE(matches(only, p)) << which;
   }
+}
+
+using std::chrono::hours;
+using std::chrono::milliseconds;
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+// "Now" for the --idle tests, and times before it.
+constexpr std::int64_t kNow = 1763806451;
+constexpr std::int64_t kHour = 3600;
+constexpr std::int64_t kDay = 24 * kHour;
+
+// A segment no one is attached to, made two days ago and never attached.
+SegmentRecord old_segment(int id) {
+  SegmentRecord s = segment(id, 0, 4096);
+  s.ctime = kNow - 2 * kDay;
+  return s;
+}
+
+// A POSIX object no one maps or holds open, last accessed, written and changed two days ago.
+PosixRecord old_object(const std::string& name) {
+  PosixRecord p;
+  p.name = name;
+  p.atime = kNow - 2 * kDay;
+  p.mtime = kNow - 2 * kDay;
+  p.ctime = kNow - 2 * kDay;
+  p.nattch = 0;
+  return p;
+}
+
+TEST(IsIdle, ASegmentUntouchedForTheDurationIsIdle) {
+  const SegmentRecord s = old_segment(1);
+  EXPECT_TRUE(is_idle(s, hours(24), kNow));
+  EXPECT_TRUE(is_idle(s, hours(48), kNow));  // exactly the duration
+  EXPECT_FALSE(is_idle(s, hours(48) + seconds(1), kNow));
+  EXPECT_TRUE(is_idle(s, milliseconds(0), kNow));
+}
+
+TEST(IsIdle, ARecentAttachDetachOrChangeOfASegmentIsNotIdle) {
+  SegmentRecord attached_lately = old_segment(1);
+  attached_lately.atime = kNow - 10 * 60;
+  EXPECT_FALSE(is_idle(attached_lately, hours(1), kNow));
+  EXPECT_TRUE(is_idle(attached_lately, minutes(10), kNow));
+  SegmentRecord detached_lately = old_segment(2);
+  detached_lately.atime = kNow - 3 * kDay;
+  detached_lately.dtime = kNow - 30;
+  EXPECT_FALSE(is_idle(detached_lately, seconds(90), kNow));
+  EXPECT_TRUE(is_idle(detached_lately, seconds(30), kNow));
+  SegmentRecord changed_lately = old_segment(3);
+  changed_lately.ctime = kNow - kHour;
+  EXPECT_FALSE(is_idle(changed_lately, hours(12), kNow));
+}
+
+TEST(IsIdle, AnAttachedSegmentIsNeverIdle) {
+  SegmentRecord s = old_segment(1);
+  s.atime = kNow - 2 * kDay;
+  s.nattch = 1;
+  EXPECT_FALSE(is_idle(s, hours(1), kNow));
+  EXPECT_FALSE(is_idle(s, milliseconds(0), kNow));
+}
+
+TEST(IsIdle, RoundsAPartOfASecondUpForWholeSecondTimes) {
+  SegmentRecord s = segment(1, 0, 1);
+  s.ctime = kNow - 1;
+  EXPECT_TRUE(is_idle(s, milliseconds(1000), kNow));
+  EXPECT_FALSE(is_idle(s, milliseconds(1001), kNow));
+}
+
+TEST(IsIdle, NoKnownTimeOrATimeAfterNowIsNotIdle) {
+  EXPECT_FALSE(is_idle(segment(1, 0, 1), milliseconds(0), kNow));
+  SegmentRecord future = segment(2, 0, 1);
+  future.ctime = kNow + 5;
+  EXPECT_FALSE(is_idle(future, milliseconds(0), kNow));
+  SegmentRecord ancient = segment(3, 0, 1);
+  ancient.ctime = INT64_MIN;
+  EXPECT_TRUE(is_idle(ancient, hours(24 * 36525), kNow));
+}
+
+TEST(IsIdle, APosixObjectUntouchedAndUnheldIsIdle) {
+  const PosixRecord p = old_object("old");
+  EXPECT_TRUE(is_idle(p, hours(24), kNow));
+  EXPECT_FALSE(is_idle(p, hours(49), kNow));
+}
+
+TEST(IsIdle, APosixObjectReadWrittenOrChangedLatelyIsNotIdle) {
+  PosixRecord read_lately = old_object("read");
+  read_lately.atime = kNow - 60;
+  EXPECT_FALSE(is_idle(read_lately, minutes(30), kNow));
+  PosixRecord written_lately = old_object("written");
+  written_lately.mtime = kNow - 60;
+  EXPECT_FALSE(is_idle(written_lately, minutes(30), kNow));
+  EXPECT_TRUE(is_idle(written_lately, seconds(60), kNow));
+  PosixRecord changed_lately = old_object("changed");
+  changed_lately.ctime = kNow - 60;
+  EXPECT_FALSE(is_idle(changed_lately, minutes(30), kNow));
+}
+
+TEST(IsIdle, APosixObjectMappedOrOfUnknownHoldersIsNotIdle) {
+  PosixRecord mapped = old_object("mapped");
+  mapped.nattch = 2;
+  EXPECT_FALSE(is_idle(mapped, hours(1), kNow));
+  PosixRecord not_read = old_object("not-read");
+  not_read.nattch = std::nullopt;  // /proc was not walked
+  EXPECT_FALSE(is_idle(not_read, hours(1), kNow));
+}
+
+TEST(Matches, IdleCountsBackFromTheFiltersNow) {
+  ListFilter filter;
+  filter.idle = hours(1);
+  filter.now = kNow;
+  SegmentRecord recent = segment(1, 0, 1);
+  recent.ctime = kNow - 10;
+  EXPECT_FALSE(matches(filter, recent));
+  EXPECT_TRUE(matches(filter, old_segment(2)));
+  EXPECT_TRUE(matches(filter, old_object("old")));
+  // The same segment a day later is idle.
+  filter.now = kNow + kDay;
+  EXPECT_TRUE(matches(filter, recent));
+}
+
+TEST(Matches, OrphanedPosixObjectsAreThoseNoProcessMapsOrHoldsOpen) {
+  ListFilter filter;
+  filter.orphaned = true;
+  PosixRecord p = old_object("obj");
+  p.nattch = 0;
+  EXPECT_TRUE(matches(filter, p));
+  p.nattch = 1;
+  EXPECT_FALSE(matches(filter, p));
+  p.nattch = std::nullopt;  // not read: not known to be orphaned
+  EXPECT_FALSE(matches(filter, p));
+}
+
+TEST(ReadsPosixNattch, OnlyForOrphanedAndIdle) {
+  ListFilter filter;
+  filter.owner = 0;
+  filter.creator_gone = true;
+  filter.min_size = 1;
+  EXPECT_FALSE(reads_posix_nattch(filter));
+  filter.orphaned = true;
+  EXPECT_TRUE(reads_posix_nattch(filter));
+  ListFilter idle;
+  idle.idle = seconds(0);
+  EXPECT_TRUE(reads_posix_nattch(idle));
+}
+
+// A fake /proc for --creator-gone: booted at kBoot; the segments were made at kCreated.
+constexpr std::int64_t kBoot = kNow - 30 * kDay;
+constexpr std::int64_t kCreated = kNow - kDay;
+
+TEST(Matches, CreatorGoneThroughAFakeProc) {
+  test::FakeProc proc(kBoot);
+  proc.add_process(100, "server", kCreated - kBoot - kHour);  // made the segment, still runs
+  proc.add_process(200, "bash", kCreated - kBoot + kHour);    // pid reused after the segment
+  ListFilter filter;
+  filter.creator_gone = true;
+  filter.proc = proc.path();
+  auto made_by = [](pid_t pid) {
+    SegmentRecord s = segment(pid, 0, 1);
+    s.cpid = pid;
+    s.ctime = kCreated;
+    return s;
+  };
+  EXPECT_FALSE(matches(filter, made_by(100)));  // alive, started before the segment
+  EXPECT_TRUE(matches(filter, made_by(200)));   // reused pid
+  EXPECT_TRUE(matches(filter, made_by(300)));   // no such process
+  EXPECT_FALSE(matches(filter, made_by(0)));    // /proc cannot tell: not known to be gone
+  std::vector<SegmentRecord> segments{made_by(100), made_by(200), made_by(300)};
+  apply_filter(filter, segments);
+  EXPECT_EQ(ids_of(segments), (std::vector<int>{200, 300}));
+  // With the other filters: every one must pass.
+  filter.min_size = 2;
+  EXPECT_FALSE(matches(filter, made_by(300)));
+}
+
+TEST(Matches, CreatorGoneLeavesOutPosixObjectsOfEitherList) {
+  test::FakeProc proc(kBoot);
+  ListFilter filter;
+  filter.creator_gone = true;
+  filter.proc = proc.path();
+  SegmentRecord gone = segment(7, 0, 1);
+  gone.cpid = 300;
+  gone.ctime = kCreated;
+  std::vector<AnyRecord> objects{old_object("a"), gone, old_object("b")};
+  apply_filter(filter, objects);
+  ASSERT_EQ(objects.size(), 1U);
+  EXPECT_EQ(std::get<SegmentRecord>(objects[0]).id, 7);
 }
 
 TEST(SortObjects, OrdersBothKindsByOneColumn) {

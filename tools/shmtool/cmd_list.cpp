@@ -11,7 +11,10 @@
 #include "render/list_filter.hpp"
 #include "render/render_table.hpp"
 #include "sysv/segment_table.hpp"
+#include "sysv/stale_locks.hpp"
 #include "table_options.hpp"
+
+#include <unistd.h>
 
 namespace shmtool::cli {
 namespace {
@@ -60,10 +63,10 @@ class FilteredRows final : public SegmentSink {
 };
 
 // Lists POSIX objects, or both kinds (--type posix|all).
-int list_objects(const ListOptions& options, Context& context, TypeSelection types,
-                 const std::vector<const Column*>& columns, const Column* sort_by, bool wants_usage,
-                 const TableOptions& layout, const std::optional<HolderMap>& holders) {
-  const ListFilter filter = build_filter(options.filters, context.names);
+int list_objects(const ListOptions& options, Context& context, const ListFilter& filter,
+                 TypeSelection types, const std::vector<const Column*>& columns,
+                 const Column* sort_by, bool wants_usage, const TableOptions& layout,
+                 const std::optional<HolderMap>& holders) {
   std::vector<AnyRecord> objects;
   if (types == TypeSelection::all) {
     SegmentTable table =
@@ -75,7 +78,7 @@ int list_objects(const ListOptions& options, Context& context, TypeSelection typ
   std::vector<PosixRecord> posix = unwrap(list_posix_objects(context.shm_dir()));
   objects.reserve(objects.size() + posix.size());
   for (PosixRecord& p : posix) {
-    if (holders) p.nattch = holders->object_holders(p.ino).size();
+    if (holders) p.nattch = holders->object_nattch(p.ino);
     objects.emplace_back(std::move(p));
   }
   apply_filter(filter, objects);
@@ -98,7 +101,23 @@ int list_objects(const ListOptions& options, Context& context, TypeSelection typ
   return kSuccess;
 }
 
-int run_list(const ListOptions& options, Context& context) {
+// After a table on a terminal: one note when locks of removed segments remain that the caller
+// may remove. Never in a pipe: scripts do not pay for reading every semaphore set.
+void note_stale_locks(Context& context) {
+  auto scan = find_stale_locks(context.kernel);
+  if (!scan.ok()) return;
+  const auto count = static_cast<std::size_t>(
+      std::count_if(scan->locks.begin(), scan->locks.end(),
+                    [](const StaleLock& lock) { return caller_may_remove(lock); }));
+  if (count == 0) return;
+  context.note(count == 1 ? "1 lock semaphore remains of a removed segment; 'shmtool rm "
+                            "--stale-locks' removes it"
+                          : std::to_string(count) +
+                                " lock semaphores remain of removed segments; 'shmtool rm "
+                                "--stale-locks' removes them");
+}
+
+int list_rows(const ListOptions& options, Context& context) {
   const TypeSelection types = type_selection(options.filters);
   std::vector<const Column*> columns = default_columns(types);
   if (options.table.columns_opt->count() > 0) {
@@ -113,12 +132,15 @@ int run_list(const ListOptions& options, Context& context) {
       std::any_of(columns.begin(), columns.end(), [](const Column* c) { return c->needs_usage; }) ||
       (sort_by != nullptr && sort_by->needs_usage);
   TableOptions layout = table_layout(options.table);
-  // PIDS, and a POSIX object's NATTCH, come from one walk of /proc, made only when asked.
+  const ListFilter filter = build_filter(options.filters, context.names);
+  // PIDS, and a POSIX object's NATTCH (shown, sorted by, or filtered on by --orphaned and
+  // --idle), come from one walk of /proc, made only when asked.
   const bool posix = types != TypeSelection::sysv;
   const bool wants_holders =
       std::any_of(columns.begin(), columns.end(),
                   [posix](const Column* c) { return needs_holders(*c, posix); }) ||
-      (sort_by != nullptr && needs_holders(*sort_by, posix));
+      (sort_by != nullptr && needs_holders(*sort_by, posix)) ||
+      (posix && reads_posix_nattch(filter));
   std::optional<HolderMap> holders;
   if (wants_holders) {
     HolderScan request;
@@ -128,11 +150,11 @@ int run_list(const ListOptions& options, Context& context) {
     layout.holders = &*holders;
   }
   if (posix) {
-    return list_objects(options, context, types, columns, sort_by, wants_usage, layout, holders);
+    return list_objects(options, context, filter, types, columns, sort_by, wants_usage, layout,
+                        holders);
   }
   auto write_out = [&context](std::string_view piece) { context.out.write(piece); };
 
-  const ListFilter filter = build_filter(options.filters, context.names);
   if (!context.json() && !wants_usage && sort_by == nullptr && !options.table.reverse) {
     // The table in index order needs no record kept: each segment becomes cells as it is read.
     TableBuilder builder(columns, context.names, layout);
@@ -159,6 +181,15 @@ int run_list(const ListOptions& options, Context& context) {
   }
   write_table(segments, columns, context.names, layout, write_out);
   return kSuccess;
+}
+
+int run_list(const ListOptions& options, Context& context) {
+  const int code = list_rows(options, context);
+  if (code == kSuccess && !context.json() && !options.table.raw &&
+      type_selection(options.filters) != TypeSelection::posix && isatty(STDOUT_FILENO) == 1) {
+    note_stale_locks(context);
+  }
+  return code;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// shmtool rm SEGMENT... | rm --all [filters] [--dry-run]
+// shmtool rm SEGMENT... | rm --all [filters] [--dry-run] | rm --stale-locks [--dry-run]
 
+#include <cerrno>
 #include <memory>
 #include <set>
 
@@ -9,7 +10,10 @@
 #include "multi_item.hpp"
 #include "procs/holders.hpp"
 #include "render/render_json.hpp"
+#include "render/render_lock.hpp"
+#include "sysv/segment_lock.hpp"
 #include "sysv/segment_ops.hpp"
+#include "sysv/stale_locks.hpp"
 #include "util/terminal_text.hpp"
 
 #include <unistd.h>
@@ -21,6 +25,7 @@ struct RmOptions {
   std::vector<std::string> segments;
   bool all = false;
   bool dry_run = false;
+  bool stale_locks = false;
   FilterArgs filters;
 };
 
@@ -86,6 +91,60 @@ std::string outcome_line(const SegmentRecord& s, bool marked, bool dry_run, Hold
   return std::string(dry_run ? "would remove " : "removed ") + id + " " + key_words(s);
 }
 
+std::string stale_lock_line(const StaleLock& lock, bool dry_run) {
+  return std::string(dry_run ? "would remove " : "removed ") + "stale lock of id " +
+         std::to_string(lock.segment_id) + " (key " + format_key_hex(lock.key) + ", semid " +
+         std::to_string(lock.semid) + (lock.held ? ", still held" : "") + ")";
+}
+
+// Removes (or with --dry-run, lists) every stale lock; returns how many items that made (one
+// when the semaphore sets cannot be read: a failure, after whatever segments were removed).
+std::size_t remove_stale_locks(const RmOptions& options, Context& context, ItemFailures& failures,
+                               nlohmann::ordered_json& result) {
+  auto found = find_stale_locks(context.kernel);
+  auto listed = nlohmann::ordered_json::array();
+  if (!found.ok()) {
+    failures.add(context, "stale locks", found.error());
+    result["stale_locks"] = std::move(listed);
+    result["unproven_locks"] = nullptr;
+    return 1;
+  }
+  const StaleLockScan& scan = *found;
+  for (const StaleLock& lock : scan.locks) {
+    const std::string label = lock_subject(lock.segment_id);
+    if (options.dry_run) {
+      if (!caller_may_remove(lock)) {
+        failures.add(context, label, errno_error(Op::remove, EPERM, label));
+        continue;
+      }
+    } else {
+      const Result<bool> removed = remove_stale_lock(context.kernel, lock);
+      if (!removed.ok()) {
+        failures.add(context, label, removed.error());
+        continue;
+      }
+      if (!*removed) continue;  // gone meanwhile, or its id is a segment's again
+    }
+    if (context.json()) {
+      listed.push_back(stale_lock_json(lock, context.names));
+    } else {
+      context.out.write(stale_lock_line(lock, options.dry_run) + "\n");
+    }
+  }
+  if (context.json()) {
+    result["stale_locks"] = std::move(listed);
+    result["unproven_locks"] = scan.unproven;
+  } else if (scan.unproven > 0 && isatty(STDERR_FILENO) == 1) {
+    context.note(std::to_string(scan.unproven) +
+                 (scan.unproven == 1 ? " semaphore set of one semaphore remains"
+                                     : " semaphore sets of one semaphore remain") +
+                 " at lock keys of removed segments; one semaphore does not prove a set is "
+                 "shmtool's (an earlier shmtool's lock, or another program's set), so rm leaves "
+                 "them alone (ipcs -s lists them)");
+  }
+  return scan.locks.size();
+}
+
 std::vector<Target> targets_of(const RmOptions& options, Context& context) {
   std::vector<Target> targets;
   if (options.all) {
@@ -101,8 +160,17 @@ std::vector<Target> targets_of(const RmOptions& options, Context& context) {
       }
     }
     if (types != TypeSelection::sysv) {
+      // --orphaned and --idle need each object's holders: one walk of /proc for them all.
+      std::optional<HolderMap> holders;
+      if (reads_posix_nattch(filter)) {
+        HolderScan request;
+        request.sysv = false;
+        request.posix_dev = context.shm_dir().device();
+        holders = unwrap(scan_holders(request));
+      }
       // Only regular files not named sem.*: semaphores, links and directories are not listed.
-      for (const PosixRecord& p : unwrap(list_posix_objects(context.shm_dir()))) {
+      for (PosixRecord& p : unwrap(list_posix_objects(context.shm_dir()))) {
+        if (holders) p.nattch = holders->object_nattch(p.ino);
         if (matches(filter, p) && caller_may_remove_posix(p)) {
           targets.push_back({posix_display_name(p.name), -1, p.name});
         }
@@ -127,12 +195,14 @@ int run_rm(const RmOptions& options, Context& context) {
   if (!options.all && options.filters.type_opt->count() > 0) {
     fail_usage("--type", "goes with --all (a SEGMENT says its own kind: /NAME is POSIX)");
   }
-  if (!options.all && options.segments.empty()) {
-    fail_usage("SEGMENT", "name at least one segment, or use --all (with filters)");
+  if (!options.all && options.segments.empty() && !options.stale_locks) {
+    fail_usage("SEGMENT",
+               "name at least one segment, or use --all (with filters) or --stale-locks");
   }
   if (!options.all && any_filter(options.filters)) {
     fail_usage("filters",
-               "--owner, --creator, --key, --orphaned, --dest and --min-size go with --all");
+               "--owner, --creator, --key, --orphaned, --dest, --min-size, --creator-gone and "
+               "--idle go with --all");
   }
   const std::vector<Target> targets = targets_of(options, context);
   ItemFailures failures;
@@ -196,14 +266,17 @@ int run_rm(const RmOptions& options, Context& context) {
                         "\n");
     }
   }
+  nlohmann::ordered_json result;
+  if (options.dry_run) result["dry_run"] = true;
+  result["removed"] = std::move(removed);
+  // After the segments: rm of a segment removes its lock, which is then not stale.
+  std::size_t items = options.all ? targets.size() : options.segments.size();
+  if (options.stale_locks) items += remove_stale_locks(options, context, failures, result);
   if (context.json()) {
-    nlohmann::ordered_json result;
-    if (options.dry_run) result["dry_run"] = true;
-    result["removed"] = std::move(removed);
     result["failed"] = failures.to_json();
     write_json(context.out, result);
   }
-  return failures.exit_code(options.all ? targets.size() : options.segments.size());
+  return failures.exit_code(items);
 }
 
 }  // namespace
@@ -214,6 +287,8 @@ Runner setup_rm(CLI::App& app) {
                  "Segments to remove: id, 0xKEY, key:N, ftok:PATH, /NAME");
   app.add_flag("-a,--all", options->all,
                "Remove every segment you may remove that the filters match");
+  app.add_flag("--stale-locks", options->stale_locks,
+               "Also remove the locks that segments removed by other tools left behind");
   app.add_flag("--dry-run", options->dry_run, "Say what would be removed; remove nothing");
   add_filter_options(app, options->filters);
   app.footer(
@@ -224,7 +299,10 @@ Runner setup_rm(CLI::App& app) {
       "passes over the others; --type posix (or all) does the same for POSIX objects in\n"
       "/dev/shm (you own it, or you are root), never touching sem.* semaphores, links or\n"
       "directories. Removing a POSIX object unlinks its name; processes that have it open or\n"
-      "mapped keep it until they close it.");
+      "mapped keep it until they close it. --stale-locks (alone, or with --all or SEGMENTs)\n"
+      "removes every lock semaphore whose segment is gone and that proves itself shmtool's\n"
+      "(two semaphores, the second holding shmtool's marker), as the owner, the creator or\n"
+      "root may; the filters choose segments only. A set of one semaphore is never removed.");
   return [options](Context& context) { return run_rm(*options, context); };
 }
 

@@ -1,5 +1,7 @@
 // shmtool stat SEGMENT
 
+#include <unistd.h>
+
 #include <memory>
 
 #include "command.hpp"
@@ -9,7 +11,9 @@
 #include "render/render_json.hpp"
 #include "render/render_lock.hpp"
 #include "render/render_table.hpp"
+#include "sysv/segment_lock.hpp"
 #include "sysv/segment_ops.hpp"
+#include "sysv/stale_locks.hpp"
 
 namespace shmtool::cli {
 namespace {
@@ -31,6 +35,19 @@ void write_attached(Context& context, const std::vector<LabelledValue>& lines) {
   if (!lines.empty()) context.out.write(format_labelled_lines(lines, LabelLayout{"", ":", 9, 1}));
 }
 
+// A segment named by an id that is gone may have left its lock behind (removed by ipcrm, not
+// shmtool rm): the not-found failure says so, and what removes it.
+Error with_stale_lock_hint(Context& context, const SegmentRef& ref, Error error) {
+  if (error.kind != ErrorKind::not_found || ref.form != RefForm::id) return error;
+  const std::optional<StaleLock> lock = find_stale_lock(context.kernel, ref.id);
+  if (!lock) return error;
+  error.detail = explain(error) + "; its lock semaphore remains (key " + format_key_hex(lock->key) +
+                 ", semid " + std::to_string(lock->semid) +
+                 "): 'shmtool rm --stale-locks' removes it" +
+                 (caller_may_remove(*lock) ? "" : " (as the lock's owner or root)");
+  return error;
+}
+
 int run_stat(const StatOptions& options, Context& context) {
   const SegmentRef ref = unwrap(parse_segment_ref(options.segment));
   if (is_posix(ref)) {
@@ -42,7 +59,7 @@ int run_stat(const StatOptions& options, Context& context) {
     std::vector<pid_t> pids;
     if (holders) {
       pids = holders->object_holders(object.ino);
-      object.nattch = pids.size();
+      object.nattch = holders->object_nattch(object.ino);
     }
     const Result<FlockState> flock = read_flock_state(object);
     if (context.json()) {
@@ -59,7 +76,10 @@ int run_stat(const StatOptions& options, Context& context) {
     }
     return kSuccess;
   }
-  const SegmentRecord record = unwrap(lookup_segment(context.kernel, ref, Usage::read));
+  Result<SegmentRecord> found = lookup_segment(context.kernel, ref, Usage::read);
+  if (!found.ok())
+    throw CommandFailure(with_stale_lock_hint(context, ref, std::move(found).error()));
+  const SegmentRecord record = std::move(*found);
   // No process attached: nothing to look for in /proc (the walk costs as much as the rest).
   HolderScan request;
   request.shmids = std::vector<int>{record.id};
@@ -69,9 +89,10 @@ int run_stat(const StatOptions& options, Context& context) {
   std::optional<std::uint64_t> unseen;
   if (holders) {
     pids = holders->segment_holders(record.id);
-    // Of nattch, those in processes this caller could not read (another user's, not root).
-    unseen =
-        holders->unreadable > 0 && record.nattch > pids.size() ? record.nattch - pids.size() : 0;
+    // Of nattch (attachments, not processes: one may attach twice), those in processes this
+    // caller could not read (another user's, when not root).
+    const std::uint64_t seen = holders->segment_attachments(record.id);
+    unseen = holders->unreadable > 0 && record.nattch > seen ? record.nattch - seen : 0;
   }
   const LockReport lock = inspect_lock(record);
   if (context.json()) {
@@ -87,9 +108,9 @@ int run_stat(const StatOptions& options, Context& context) {
     std::vector<LabelledValue> attached;
     if (holders) attached = attached_lines(*holders, pids, context.names);
     if (unseen && *unseen > 0) {
-      attached.push_back(
-          {"attached",
-           std::to_string(*unseen) + " more that this user may not see (run as root to see them)"});
+      attached.push_back({"attached", std::to_string(*unseen) +
+                                          " more in processes that could not be read" +
+                                          (geteuid() == 0 ? "" : " (run as root to see them)")});
     }
     write_attached(context, attached);
   }

@@ -127,8 +127,8 @@ int run_who(const WhoOptions& options, Context& context) {
   }
 
   ItemFailures failures;
-  const Objects objects = options.segments.empty() ? every_object(options, context)
-                                                   : named_objects(options, context, failures);
+  Objects objects = options.segments.empty() ? every_object(options, context)
+                                             : named_objects(options, context, failures);
   // Segments nobody is attached to need no walk of /proc; anything else needs exactly one.
   const bool anyone_attached =
       objects.posix ||
@@ -142,6 +142,10 @@ int run_who(const WhoOptions& options, Context& context) {
     request.sysv = objects.sysv;
     if (objects.posix) request.posix_dev = context.shm_dir().device();
     holders = unwrap(scan_holders(request));
+    // The walk counted each POSIX object's holders: its NATTCH column has them.
+    for (AnyRecord& record : objects.records) {
+      if (auto* p = std::get_if<PosixRecord>(&record)) p->nattch = holders.object_nattch(p->ino);
+    }
   }
   std::vector<WhoRow> rows = join_holders(holders, objects.records);
   if (sort_by != nullptr) {
@@ -164,11 +168,13 @@ int run_who(const WhoOptions& options, Context& context) {
     for (const WhoRow& row : rows)
       builder.add(row);
     builder.write([&context](std::string_view piece) { context.out.write(piece); });
+    // A write error (a full disk) is this command's failure, before any note.
+    context.out.flush();
     if (holders.unreadable > 0) {
       context.warn("note", std::to_string(holders.unreadable) +
                                (holders.unreadable == 1 ? " process" : " processes") +
-                               " this user may not read could hold shared memory too (run as "
-                               "root to see them)");
+                               " could not be read and may hold shared memory too" +
+                               (holders.by_root ? "" : " (run as root to see them)"));
     }
   }
   return failures.exit_code(options.segments.size());

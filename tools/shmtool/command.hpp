@@ -19,6 +19,14 @@ namespace shmtool::cli {
 /// list --json). main declares them on each command from kGlobalOptions.
 struct GlobalOptions {
   bool json = false;
+  std::string ns;  // --ns PID: the process whose IPC namespace and root to act in
+  CLI::Option* ns_top = nullptr;
+  CLI::Option* ns_command = nullptr;
+
+  bool ns_given() const {
+    return (ns_top != nullptr && ns_top->count() > 0) ||
+           (ns_command != nullptr && ns_command->count() > 0);
+  }
 };
 
 /// The run of one command: its name, the global options, and the outside world.
@@ -46,6 +54,8 @@ struct Context {
   void report(const Error& error) const;
   /// Prints "shmtool: COMMAND: SUBJECT: WORDS" on stderr, after what stdout holds so far.
   void warn(const std::string& subject, const std::string& words) const;
+  /// Prints "note: WORDS" on stderr, after what stdout holds so far.
+  void note(const std::string& words) const;
 
  private:
   std::optional<ShmDir> shm_dir_;
@@ -60,8 +70,9 @@ using Setup = Runner (*)(CLI::App& app);
 
 /// What a command's output is, for the help of --json.
 enum class JsonOutput {
-  yes,  // --json changes what it prints
-  none  // it prints nothing of its own (lock): --json is accepted and changes nothing
+  yes,     // --json changes what it prints
+  none,    // it prints nothing of its own (lock): --json is accepted and changes nothing
+  refused  // its output has a format of its own (metrics): --json is a usage error
 };
 
 struct CommandEntry {
@@ -84,6 +95,7 @@ Runner setup_pin(CLI::App& app);
 Runner setup_unpin(CLI::App& app);
 Runner setup_limits(CLI::App& app);
 Runner setup_who(CLI::App& app);
+Runner setup_metrics(CLI::App& app);
 
 /// The help of a SEGMENT argument.
 inline constexpr const char* kSegmentHelp =

@@ -82,6 +82,11 @@ std::string shm_dir_words(const Error& e) {
   if (e.err == ENOENT) {
     return "does not exist: POSIX shared memory needs a tmpfs mounted there";
   }
+  if (e.err == ELOOP) {
+    // Only under another process's root (--ns): a link there may lead to the host's files.
+    return "is a symbolic link, or the path to it passes through one, in the namespace's root: "
+           "refused, so that nothing outside that root is read or changed";
+  }
   return "cannot open: " + errno_text(e.err);
 }
 

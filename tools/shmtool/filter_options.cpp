@@ -2,6 +2,7 @@
 
 #include "failure.hpp"
 #include "model/segment_ref.hpp"
+#include "util/duration_parse.hpp"
 #include "util/owner_parse.hpp"
 #include "util/size_parse.hpp"
 
@@ -25,13 +26,23 @@ void add_filter_options(CLI::App& app, FilterArgs& args) {
   args.key_opt = app.add_option("--key", args.key, "Only the segment with KEY (any key form)")
                      ->option_text("KEY")
                      ->group(group);
-  app.add_flag("--orphaned", args.orphaned, "Only segments no process is attached to")
+  app.add_flag("--orphaned", args.orphaned,
+               "Only segments no process is attached to (POSIX: none maps it or has it open)")
       ->group(group);
   app.add_flag("--dest", args.dest, "Only segments marked for removal")->group(group);
   args.min_size_opt =
       app.add_option("--min-size", args.min_size, "Only segments of at least SIZE bytes")
           ->option_text("SIZE")
           ->group(group);
+  app.add_flag("--creator-gone", args.creator_gone,
+               "Only segments whose creator has exited (a reused pid does not count; System V "
+               "only)")
+      ->group(group);
+  args.idle_opt = app.add_option("--idle", args.idle,
+                                 "Only unattached segments last attached, detached or changed "
+                                 "at least DURATION ago (90s, 30m, 12h, 7d)")
+                      ->option_text("DURATION")
+                      ->group(group);
 }
 
 TypeSelection type_selection(const FilterArgs& args) {
@@ -43,7 +54,8 @@ TypeSelection type_selection(const FilterArgs& args) {
 
 bool any_filter(const FilterArgs& args) {
   return args.owner_opt->count() > 0 || args.creator_opt->count() > 0 ||
-         args.key_opt->count() > 0 || args.min_size_opt->count() > 0 || args.orphaned || args.dest;
+         args.key_opt->count() > 0 || args.min_size_opt->count() > 0 || args.orphaned ||
+         args.dest || args.creator_gone || args.idle_opt->count() > 0;
 }
 
 namespace {
@@ -74,8 +86,15 @@ ListFilter build_filter(const FilterArgs& args, NameResolver& names) {
   if (args.min_size_opt->count() > 0) {
     filter.min_size = unwrap(parse_size(args.min_size, "--min-size"));
   }
+  if (args.idle_opt->count() > 0) {
+    filter.idle = unwrap(parse_duration(args.idle, "--idle", kLongestIdle));
+    filter.now = std::chrono::duration_cast<std::chrono::seconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+  }
   filter.orphaned = args.orphaned;
   filter.dest = args.dest;
+  filter.creator_gone = args.creator_gone;
   return filter;
 }
 

@@ -16,13 +16,14 @@
 
 #include "command.hpp"
 #include "failure.hpp"
+#include "namespace_entry.hpp"
 #include "standard_fds.hpp"
 #include "util/terminal_text.hpp"
 
 namespace shmtool::cli {
 namespace {
 
-constexpr std::array<CommandEntry, 13> kCommands{{
+constexpr std::array<CommandEntry, 14> kCommands{{
     {"create", "Create a segment (or report the one its key names)", setup_create},
     {"write", "Write text or bytes into a segment", setup_write},
     {"read", "Print a segment's contents (text, bytes, hex or JSON)", setup_read},
@@ -37,6 +38,8 @@ constexpr std::array<CommandEntry, 13> kCommands{{
     {"pin", "Keep segments' pages in memory, never swapped (SHM_LOCK)", setup_pin},
     {"unpin", "Let segments' pages be swapped again (SHM_UNLOCK)", setup_unpin},
     {"limits", "Show the kernel's limits on shared memory and how much is used", setup_limits},
+    {"metrics", "Print the Prometheus metrics of shared memory (node_exporter textfile)",
+     setup_metrics, JsonOutput::refused},
 }};
 
 // The global options: GlobalOptions' fields, declared on the top level and on every command.
@@ -46,6 +49,7 @@ struct GlobalOption {
 };
 constexpr GlobalOption kGlobalOptions[] = {
     {"--json", false},
+    {"--ns", true},
 };
 
 enum class Level { top, command };
@@ -53,10 +57,19 @@ enum class Level { top, command };
 void add_global_options(CLI::App& app, GlobalOptions& global, Level level, JsonOutput output) {
   const char* json_help = level == Level::top ? "Print JSON instead of text (may also follow "
                                                 "the command)"
-                          : output == JsonOutput::yes
-                              ? "Print JSON instead of text"
-                              : "Accepted as after any command; prints nothing of its own";
+                          : output == JsonOutput::yes ? "Print JSON instead of text"
+                          : output == JsonOutput::none
+                              ? "Accepted as after any command; prints nothing of its own"
+                              : "Refused: the output is the Prometheus text format";
   app.add_flag(kGlobalOptions[0].name, global.json, json_help);
+  CLI::Option* ns =
+      app.add_option(kGlobalOptions[1].name, global.ns,
+                     level == Level::top
+                         ? "Act in the IPC namespace of process PID, with its /dev/shm and files "
+                           "(a container's; may also follow the command)"
+                         : "Act in the IPC namespace of process PID, with its /dev/shm and files")
+          ->option_text("PID");
+  (level == Level::top ? global.ns_top : global.ns_command) = ns;
 }
 
 constexpr const char* kFooter = R"(SEGMENT is one of:
@@ -201,6 +214,8 @@ int run(int argc, char** argv) {
     if (runner == runners.end()) {
       throw CommandFailure(usage_error(sub->get_name(), "put the command before its arguments"));
     }
+    // Before anything reads the kernel: the whole run is in the one namespace.
+    if (global.ns_given()) enter_namespace_of(global.ns);
     const int code = runner->second(context);
     out.flush();
     return code;
@@ -252,6 +267,14 @@ void Context::report(const Error& error) const {
 
 void Context::warn(const std::string& subject, const std::string& words) const {
   report(Error{ErrorKind::system, Op::parse, 0, subject, words});
+}
+
+void Context::note(const std::string& words) const {
+  try {
+    out.flush();
+  } catch (const OutputError&) {
+  }
+  std::cerr << escape_for_terminal("note: " + words) << '\n';
 }
 
 void write_json(Output& out, const nlohmann::ordered_json& value) {

@@ -1,0 +1,232 @@
+#include "render/metrics_report.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "model/segment_ref.hpp"
+#include "util/text_encoding.hpp"
+
+namespace shmtool {
+
+std::string escape_label_value(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (std::size_t i = 0; i < value.size();) {
+    const std::size_t length = utf8_sequence_length(value, i);
+    if (length == 0) {
+      out += "\xef\xbf\xbd";  // U+FFFD
+      ++i;
+      continue;
+    }
+    const char c = value[i];
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '"') {
+      out += "\\\"";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out.append(value.substr(i, length));
+    }
+    i += length;
+  }
+  return out;
+}
+
+namespace {
+
+enum class Kind { sysv, posix };
+
+const char* type_name(Kind kind) {
+  return kind == Kind::sysv ? "sysv" : "posix";
+}
+
+// One family: its name, HELP, and its samples as they are added.
+class Family {
+ public:
+  Family(std::string_view name, std::string_view help) : name_(name) {
+    text_ = "# HELP " + std::string(name) + " " + std::string(help) + "\n# TYPE " +
+            std::string(name) + " gauge\n";
+  }
+  void add(std::string_view labels, std::uint64_t value) {
+    add_text(labels, std::to_string(value));
+  }
+  void add_signed(std::string_view labels, std::int64_t value) {
+    add_text(labels, std::to_string(value));
+  }
+  void write(std::string& out) const {
+    if (samples_ > 0) out += text_;
+  }
+
+ private:
+  void add_text(std::string_view labels, const std::string& value) {
+    text_ += name_;
+    if (!labels.empty()) {
+      text_ += '{';
+      text_ += labels;
+      text_ += '}';
+    }
+    text_ += ' ';
+    text_ += value;
+    text_ += '\n';
+    ++samples_;
+  }
+
+  std::string name_;
+  std::string text_;
+  std::size_t samples_ = 0;
+};
+
+std::string label(std::string_view name, std::string_view value) {
+  return std::string(name) + "=\"" + escape_label_value(value) + "\"";
+}
+
+// The labels of one object: type, id, key, name, owner.
+std::string object_labels(RowRef row, NameResolver& names) {
+  const auto user = names.user_name(row.common.uid);
+  const std::string owner = user ? *user : std::to_string(row.common.uid);
+  if (row.sysv != nullptr) {
+    const std::string key = format_key_hex(row.sysv->key);
+    return label("type", "sysv") + "," + label("id", std::to_string(row.sysv->id)) + "," +
+           label("key", key) + "," + label("name", key) + "," + label("owner", owner);
+  }
+  return label("type", "posix") + "," + label("id", "") + "," + label("key", "") + "," +
+         label("name", posix_display_name(row.posix->name)) + "," + label("owner", owner);
+}
+
+// A sum that is unknown once one of its terms is.
+struct Sum {
+  std::uint64_t value = 0;
+  bool known = true;
+
+  void add(const std::optional<std::uint64_t>& term) {
+    if (term) {
+      value += *term;
+    } else {
+      known = false;
+    }
+  }
+};
+
+struct Totals {
+  std::uint64_t count = 0;
+  std::uint64_t bytes = 0;
+  Sum rss;
+  Sum swap;
+  Sum orphaned;
+  std::uint64_t marked = 0;
+};
+
+}  // namespace
+
+std::string render_metrics(const MetricsInput& input, NameResolver& names) {
+  Totals sysv;
+  Totals posix;
+  Family size("shmtool_segment_size_bytes", "Size of a shared memory segment or object.");
+  Family rss("shmtool_segment_rss_bytes", "Resident memory of a System V segment.");
+  Family swap("shmtool_segment_swap_bytes", "Swapped-out memory of a System V segment.");
+  Family allocated("shmtool_segment_allocated_bytes",
+                   "Memory a POSIX object occupies in /dev/shm (resident or swapped).");
+  Family attached("shmtool_segment_attached_processes",
+                  "Processes attached to a segment, or mapping or holding open a POSIX object.");
+  Family attach_time("shmtool_segment_last_attach_time_seconds",
+                     "Last attach time of a System V segment (Unix time; absent if never).");
+  Family change_time("shmtool_segment_last_change_time_seconds",
+                     "Last change time of a segment or object (Unix time).");
+  for (const AnyRecord& object : input.objects) {
+    const RowRef row(object);
+    const std::string labels = object_labels(row, names);
+    size.add(labels, row.common.size);
+    if (row.common.ctime) change_time.add_signed(labels, *row.common.ctime);
+    if (row.sysv != nullptr) {
+      const SegmentRecord& s = *row.sysv;
+      ++sysv.count;
+      sysv.bytes += s.size;
+      sysv.rss.add(s.rss);
+      sysv.swap.add(s.swap);
+      sysv.orphaned.add(std::uint64_t{s.nattch == 0});
+      sysv.marked += s.dest ? 1 : 0;
+      if (s.rss) rss.add(labels, *s.rss);
+      if (s.swap) swap.add(labels, *s.swap);
+      attached.add(labels, s.nattch);
+      if (s.atime) attach_time.add_signed(labels, *s.atime);
+    } else {
+      const PosixRecord& p = *row.posix;
+      ++posix.count;
+      posix.bytes += p.size;
+      posix.rss.add(p.allocated);
+      posix.orphaned.add(p.nattch ? std::optional<std::uint64_t>(*p.nattch == 0) : std::nullopt);
+      allocated.add(labels, p.allocated);
+      if (p.nattch) attached.add(labels, *p.nattch);
+    }
+  }
+
+  Family count("shmtool_objects", "Shared memory segments or objects, by type.");
+  Family bytes("shmtool_objects_size_bytes", "Sum of the sizes of the segments or objects.");
+  Family total_rss("shmtool_objects_rss_bytes",
+                   "Resident memory of all System V segments; of POSIX objects, the memory they "
+                   "occupy (resident or swapped).");
+  Family total_swap("shmtool_objects_swap_bytes", "Swapped-out memory of all System V segments.");
+  Family orphaned("shmtool_objects_orphaned",
+                  "Segments no process is attached to; POSIX objects no process maps or holds.");
+  Family marked("shmtool_objects_marked",
+                "System V segments marked for removal, still attached by some process.");
+  const auto add_totals = [&](Kind kind, const Totals& t) {
+    const std::string labels = label("type", type_name(kind));
+    count.add(labels, t.count);
+    bytes.add(labels, t.bytes);
+    if (t.rss.known) total_rss.add(labels, t.rss.value);
+    if (t.swap.known && kind == Kind::sysv) total_swap.add(labels, t.swap.value);
+    if (t.orphaned.known) orphaned.add(labels, t.orphaned.value);
+    if (kind == Kind::sysv) marked.add(labels, t.marked);
+  };
+  add_totals(Kind::sysv, sysv);
+  if (input.posix_read) add_totals(Kind::posix, posix);
+
+  // The limits, one family per unit, each resource a label: as `limits` reports them.
+  Family limit_segments("shmtool_limit_segments", "The kernel's limit on the number of segments.");
+  Family used_segments("shmtool_used_segments", "Segments counted against that limit.");
+  Family limit_bytes("shmtool_limit_bytes",
+                     "A limit in bytes: shmall (all segments), shmmax (one segment), dev_shm "
+                     "(the /dev/shm filesystem).");
+  Family used_bytes("shmtool_used_bytes",
+                    "Bytes used of that limit (shmmax: the largest segment there is).");
+  Family limit_pages("shmtool_limit_pages", "Huge pages the kernel has (hugepages).");
+  Family used_pages("shmtool_used_pages", "Huge pages in use.");
+  Family rmid_forced("shmtool_shm_rmid_forced",
+                     "1 when kernel.shm_rmid_forced removes segments whose last user exits.");
+  for (const LimitRow& row : input.limits) {
+    const std::string labels = label("resource", row.resource);
+    Family* limit = nullptr;
+    Family* used = nullptr;
+    if (row.unit == "segments") {
+      limit = &limit_segments;
+      used = &used_segments;
+    } else if (row.unit == "bytes") {
+      limit = &limit_bytes;
+      used = &used_bytes;
+    } else if (row.unit == "pages") {
+      limit = &limit_pages;
+      used = &used_pages;
+    } else {
+      if (row.limit) rmid_forced.add("", *row.limit);
+      continue;
+    }
+    if (row.limit) limit->add(labels, *row.limit);
+    if (row.used) used->add(labels, *row.used);
+  }
+
+  std::string out;
+  for (const Family* f :
+       {&count,       &bytes,          &total_rss,     &total_swap,  &orphaned,
+        &marked,      &limit_segments, &used_segments, &limit_bytes, &used_bytes,
+        &limit_pages, &used_pages,     &rmid_forced,   &size,        &rss,
+        &swap,        &allocated,      &attached,      &attach_time, &change_time}) {
+    f->write(out);
+  }
+  return out;
+}
+
+}  // namespace shmtool

@@ -1,0 +1,30 @@
+#pragma once
+// `metrics`: the Prometheus text exposition format (0.0.4) that node_exporter's textfile
+// collector reads: totals per type, the kernel's limits, and one gauge per object and value.
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "render/any_record.hpp"
+#include "render/limits_report.hpp"
+#include "util/names.hpp"
+
+namespace shmtool {
+
+/// What the metrics are made of. Segments' rss and swap are read (Usage::read); POSIX
+/// objects' nattch is set from the walk of /proc (an object without it counts as unknown).
+struct MetricsInput {
+  std::span<const AnyRecord> objects;
+  std::span<const LimitRow> limits;
+  bool posix_read = false;  // POSIX objects were looked for (a tmpfs at /dev/shm)
+};
+
+/// Returns the exposition: every family with HELP and TYPE, each family's samples together.
+std::string render_metrics(const MetricsInput& input, NameResolver& names);
+
+/// Returns `value` escaped as a label value: \\, \" and \n, and bytes that are not UTF-8 as
+/// U+FFFD (the format is UTF-8).
+std::string escape_label_value(std::string_view value);
+
+}  // namespace shmtool
