@@ -14,7 +14,7 @@ FUZZ ?= 1
 # but the cross-checks use python3-sysv-ipc, setpriv and unshare (util-linux); the package
 # test needs dpkg-dev (dpkg-shlibdeps), file and lintian.
 BUILD_DEPS := cmake g++ make libcli11-dev nlohmann-json3-dev libgtest-dev
-TEST_DEPS := python3 python3-sysv-ipc prometheus util-linux gcc hyperfine time clang libclang-rt-14-dev scdoc groff-base man-db bash-completion zsh fish pkg-config dpkg-dev file lintian
+TEST_DEPS := python3 python3-sysv-ipc prometheus util-linux gcc hyperfine time lsof clang libclang-rt-14-dev scdoc groff-base man-db bash-completion zsh fish pkg-config dpkg-dev file lintian
 # The demo: the binary and its manual pages (scdoc), and man to show one. No GoogleTest.
 DEMO_DEPS := cmake g++ make libcli11-dev nlohmann-json3-dev scdoc man-db pkg-config
 PACKAGE_DEPS := $(DEMO_DEPS) dpkg-dev file lintian
@@ -64,7 +64,7 @@ fuzz: test-deps
 # The side-by-side benchmark (root: it works in a private IPC namespace). Writes
 # bench/RESULTS.md and the Performance section of README.md.
 bench: build
-	@scripts/install-deps.sh hyperfine time
+	@scripts/install-deps.sh hyperfine time lsof
 	bench/run.sh $(BUILD)
 
 clean:

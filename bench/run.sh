@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# bench/run.sh BUILD_DIR [--smoke]
+# bench/run.sh BUILD_DIR [--smoke] [--only SECTION[,SECTION]...]
 #
-# Side-by-side benchmark of shmtool against ipcs/lsipc/ls/dd and against the floor programs of
-# bench/ (the least work a lister, writer or reader must do). Needs root: it re-executes itself
-# in a private IPC and mount namespace (unshare --ipc --mount), raises kernel.shmmni there and
-# mounts its own tmpfs on /dev/shm, so it never sees or touches the host's segments or POSIX
-# objects; everything it creates goes away at the end, also on failure.
+# Side-by-side benchmark of shmtool against ipcs/lsipc/ls/dd/lsof and against the floor programs
+# of bench/ (the least work a lister, writer, reader or "who" must do). Needs root: it
+# re-executes itself in a private IPC and mount namespace (unshare --ipc --mount), raises
+# kernel.shmmni there and mounts its own tmpfs on /dev/shm, so it never sees or touches the
+# host's segments or POSIX objects; everything it creates goes away at the end, also on failure.
 #
 # Full mode (make bench) measures with hyperfine, prints medians, ratios and PASS/MISS against
 # the targets, writes bench/RESULTS.md and replaces the text between <!-- bench:start --> and
@@ -14,6 +14,9 @@
 #
 # --smoke: the same steps at a tiny scale with 3 runs each, writing nothing; CI runs it so this
 # script cannot rot. It fails only if the script or a measured command breaks.
+#
+# --only SECTIONS: run only these of transfer, who, list, posix (comma-separated), in the usual
+# order; the report shows what was measured and, being partial, is written nowhere.
 #
 # Environment (for testing the report on copies): SHMTOOL_BENCH_RESULTS and SHMTOOL_BENCH_README
 # name other files to write instead of bench/RESULTS.md and README.md (full mode only).
@@ -25,7 +28,8 @@ die() {
   exit 1
 }
 usage() {
-  echo "usage: bench/run.sh BUILD_DIR [--smoke]" >&2
+  echo "usage: bench/run.sh BUILD_DIR [--smoke] [--only SECTION[,SECTION]...]" >&2
+  echo "sections: $all_sections" >&2
   exit 2
 }
 
@@ -33,14 +37,35 @@ script=$(readlink -f -- "${BASH_SOURCE[0]}")
 bench_dir=$(dirname -- "$script")
 repo_dir=$(dirname -- "$bench_dir")
 
-[[ $# -ge 1 && $# -le 2 ]] || usage
+all_sections="transfer,who,list,posix"
+[[ $# -ge 1 ]] || usage
+build_arg=$1
+shift
 mode=full
-if [[ $# -eq 2 ]]; then
-  [[ $2 == --smoke ]] || usage
-  mode=smoke
+only=""
+while (($# > 0)); do
+  case $1 in
+    --smoke) mode=smoke ;;
+    --only)
+      [[ $# -ge 2 ]] || usage
+      only=$2
+      shift
+      ;;
+    *) usage ;;
+  esac
+  shift
+done
+if [[ -n $only ]]; then
+  IFS=, read -ra only_sections <<<"$only"
+  [[ ${#only_sections[@]} -gt 0 ]] || usage
+  for section in "${only_sections[@]}"; do
+    [[ ,$all_sections, == *,"$section",* ]] || usage
+  done
 fi
-[[ -d $1 ]] || die "$1: no such build directory (build first: make build)"
-build_dir=$(cd -- "$1" && pwd -P)
+# selected SECTION: whether this run measures SECTION.
+selected() { [[ -z $only || ,$only, == *,"$1",* ]]; }
+[[ -d $build_arg ]] || die "$build_arg: no such build directory (build first: make build)"
+build_dir=$(cd -- "$build_arg" && pwd -P)
 
 if [[ $(id -u) -ne 0 ]]; then
   echo "bench: needs root (it runs in private namespaces made with unshare --ipc --mount); skipped" >&2
@@ -52,12 +77,17 @@ floor_list=$build_dir/bench/bench_floor_list
 floor_posix_list=$build_dir/bench/bench_floor_posix_list
 floor_write=$build_dir/bench/bench_floor_write
 floor_read=$build_dir/bench/bench_floor_read
+floor_maps=$build_dir/bench/bench_floor_maps
 make_segments=$build_dir/bench/bench_make_segments
-for program in "$shmtool" "$floor_list" "$floor_posix_list" "$floor_write" "$floor_read" "$make_segments"; do
+hold_segments=$build_dir/bench/bench_hold_segments
+for program in "$shmtool" "$floor_list" "$floor_posix_list" "$floor_write" "$floor_read" \
+  "$floor_maps" "$make_segments" "$hold_segments"; do
   [[ -x $program ]] || die "$program is missing: build it first (cmake --build $build_dir)"
 done
-for tool in hyperfine python3 lsipc ipcs ls unshare mount stat dd awk cmp head sync; do
-  command -v "$tool" >/dev/null || die "$tool is missing (scripts/install-deps.sh hyperfine time)"
+for tool in hyperfine python3 lsipc ipcs ls lsof grep unshare mount stat dd awk cmp head sync \
+  mkfifo; do
+  command -v "$tool" >/dev/null ||
+    die "$tool is missing (scripts/install-deps.sh hyperfine time lsof)"
 done
 [[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is missing (scripts/install-deps.sh time)"
 
@@ -73,6 +103,7 @@ if [[ -z ${SHMTOOL_BENCH_HOST_IPC_NS:-} ]]; then
   export SHMTOOL_BENCH_HOST_SHM_DEV
   args=("$build_dir")
   [[ $mode == smoke ]] && args+=(--smoke)
+  [[ -n $only ]] && args+=(--only "$only")
   exec unshare --ipc --mount --propagation private -- bash "$script" "${args[@]}"
 fi
 [[ $own_ipc_ns != "$SHMTOOL_BENCH_HOST_IPC_NS" ]] ||
@@ -94,6 +125,7 @@ if [[ $mode == full ]]; then
   rss_runs=3
   posix_counts=(1000 10000)
   posix_reference_count=10000 # the POSIX targets are set at this population
+  holder_count=300            # processes, each attached to a segment of its own
 else
   list_counts=(200)
   reference_count=200
@@ -103,6 +135,7 @@ else
   rss_runs=1
   posix_counts=(50)
   posix_reference_count=50
+  holder_count=20
 fi
 largest_transfer=${transfer_sizes[-1]}
 
@@ -129,9 +162,19 @@ mount -t tmpfs -o "mode=1777,size=${shm_size_mib}m" shmtool-bench /dev/shm ||
 
 work=$(mktemp -d /tmp/shmtool-bench.XXXXXX)
 dev_shm_file=""
+holder_pid=""
+# stop_holders: ends bench_hold_segments, which kills its processes and removes its segments.
+stop_holders() {
+  if [[ -n $holder_pid ]]; then
+    kill -TERM "$holder_pid" 2>/dev/null || true
+    wait "$holder_pid" || true
+    holder_pid=""
+  fi
+}
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
+  stop_holders
   rm -rf -- "$work"
   if [[ -n $dev_shm_file ]]; then rm -f -- "$dev_shm_file"; fi
   # Segments, and the private /dev/shm with its POSIX objects, die with these namespaces when
@@ -192,52 +235,116 @@ json_segment_count() {
 
 start_seconds=$SECONDS
 echo "bench: $mode run in a private IPC and mount namespace, kernel.shmmni=$shmmni," \
-  "a ${shm_size_mib} MiB tmpfs of its own on /dev/shm, work dir $work"
+  "a ${shm_size_mib} MiB tmpfs of its own on /dev/shm, work dir $work${only:+, only $only}"
 "$shmtool" --version
 
 # --- write and read: warm segments, a file in the page cache, bytes checked once -------------
-head -c "$largest_transfer" /dev/urandom >"$work/data-$largest_transfer"
-for bytes in "${transfer_sizes[@]}"; do
-  if [[ $bytes -ne $largest_transfer ]]; then
-    head -c "$bytes" "$work/data-$largest_transfer" >"$work/data-$bytes"
-  fi
-done
-sync -- "$work"/data-* # no write-back of the files during the measurements
-for bytes in "${transfer_sizes[@]}"; do
-  size=$(human_bytes "$bytes")
-  data=$work/data-$bytes
-  cat -- "$data" >/dev/null # page cache warm
-  id=$("$shmtool" create --size "$bytes")
-  [[ $id =~ ^[0-9]+$ ]] || die "shmtool create printed '$id', not an id"
-  "$floor_write" "$id" "$data" # touches every page: the segment is warm
-  "$shmtool" read --binary "$id" | cmp -s - "$data" ||
-    die "shmtool read --binary $id does not give back the $size written"
-  : >"$dev_shm_file"
-  dd if="$data" of="$dev_shm_file" bs=1M conv=notrunc status=none
+if selected transfer; then
+  head -c "$largest_transfer" /dev/urandom >"$work/data-$largest_transfer"
+  for bytes in "${transfer_sizes[@]}"; do
+    if [[ $bytes -ne $largest_transfer ]]; then
+      head -c "$bytes" "$work/data-$largest_transfer" >"$work/data-$bytes"
+    fi
+  done
+  sync -- "$work"/data-* # no write-back of the files during the measurements
+  for bytes in "${transfer_sizes[@]}"; do
+    size=$(human_bytes "$bytes")
+    data=$work/data-$bytes
+    cat -- "$data" >/dev/null # page cache warm
+    id=$("$shmtool" create --size "$bytes")
+    [[ $id =~ ^[0-9]+$ ]] || die "shmtool create printed '$id', not an id"
+    "$floor_write" "$id" "$data" # touches every page: the segment is warm
+    "$shmtool" read --binary "$id" | cmp -s - "$data" ||
+      die "shmtool read --binary $id does not give back the $size written"
+    : >"$dev_shm_file"
+    dd if="$data" of="$dev_shm_file" bs=1M conv=notrunc status=none
 
-  bench_group "write@$bytes" \
-    "shmtool write" "$(q "$shmtool") write --binary --file $(q "$data") $id" \
-    "floor write" "$(q "$floor_write") $id $(q "$data")" \
-    "floor write --populate" "$(q "$floor_write") --populate $id $(q "$data")" \
-    "dd" "dd if=$(q "$data") of=$(q "$dev_shm_file") bs=1M conv=notrunc status=none"
-  "$floor_read" "$id" | cmp -s - "$data" ||
-    die "after shmtool write --binary, segment $id does not hold the $size file"
+    bench_group "write@$bytes" \
+      "shmtool write" "$(q "$shmtool") write --binary --file $(q "$data") $id" \
+      "floor write" "$(q "$floor_write") $id $(q "$data")" \
+      "floor write --populate" "$(q "$floor_write") --populate $id $(q "$data")" \
+      "dd" "dd if=$(q "$data") of=$(q "$dev_shm_file") bs=1M conv=notrunc status=none"
+    "$floor_read" "$id" | cmp -s - "$data" ||
+      die "after shmtool write --binary, segment $id does not hold the $size file"
 
-  bench_group "read@$bytes" \
-    "shmtool read" "bash -o pipefail -c '\"\$0\" read --binary \"\$1\" | cat >/dev/null' $(q "$shmtool") $id" \
-    "floor read" "bash -o pipefail -c '\"\$0\" \"\$1\" | cat >/dev/null' $(q "$floor_read") $id"
+    bench_group "read@$bytes" \
+      "shmtool read" "bash -o pipefail -c '\"\$0\" read --binary \"\$1\" | cat >/dev/null' $(q "$shmtool") $id" \
+      "floor read" "bash -o pipefail -c '\"\$0\" \"\$1\" | cat >/dev/null' $(q "$floor_read") $id"
 
-  "$shmtool" rm "$id" >/dev/null
-  : >"$dev_shm_file"
-  rm -f -- "$data"
-done
-rm -f -- "$work"/data-*
+    "$shmtool" rm "$id" >/dev/null
+    : >"$dev_shm_file"
+    rm -f -- "$data"
+  done
+  rm -f -- "$work"/data-*
+fi
 [[ $(wc -l </proc/sysvipc/shm) -eq 1 ]] || die "a transfer segment was left behind"
 rm -f -- "$dev_shm_file" # /dev/shm holds only the POSIX objects of the list below
 dev_shm_file=""
 
+# --- who and stat with holders: processes each attached to a segment of their own ------------
+# bench_hold_segments makes the segments and the processes, says "ready" through a FIFO once
+# every process is attached, and removes it all when stopped (stop_holders; the EXIT trap does
+# it on failure). The namespace holds only these segments and /dev/shm one object, so who's own
+# listing of the objects is small and the walk of /proc is what is measured.
+if selected who; then
+  [[ -z $(find /dev/shm -mindepth 1 -print -quit) ]] || die "/dev/shm is not empty before who"
+  # One POSIX object nobody holds: who --json looks for holders of objects in every process's
+  # descriptors, as on a host whose /dev/shm is not empty, and shows no row for it.
+  printf 'unheld' >/dev/shm/who-unheld
+  mkfifo -- "$work/held"
+  "$hold_segments" "$holder_count" >"$work/held" &
+  holder_pid=$!
+  exec {held_fd}<"$work/held"
+  held_ids=()
+  line=""
+  while read -r -t 120 -u "$held_fd" line; do
+    [[ $line == ready ]] && break
+    held_ids+=("$line")
+  done
+  exec {held_fd}<&-
+  [[ $line == ready && ${#held_ids[@]} -eq $holder_count ]] ||
+    die "bench_hold_segments did not attach $holder_count processes (${#held_ids[@]} ids)"
+  [[ $(wc -l </proc/sysvipc/shm) -eq $((holder_count + 1)) ]] ||
+    die "the IPC namespace holds other segments than the $holder_count held ones"
+  held_id=${held_ids[holder_count / 2]}
+  [[ $held_id =~ ^[0-9]+$ ]] || die "bench_hold_segments printed '$held_id', not an id"
+
+  # Every command must see every holder before it is timed (the floor and lsof also see the
+  # segments of other IPC namespaces, if any process outside this benchmark maps one).
+  seen=$("$floor_maps")
+  ((seen >= holder_count)) || die "bench_floor_maps counts $seen /SYSV lines, not $holder_count"
+  for type in all sysv; do
+    seen=$("$shmtool" who --type "$type" --json |
+      python3 -c 'import json, sys; print(len(json.load(sys.stdin)["attachments"]))')
+    [[ $seen -eq $holder_count ]] ||
+      die "shmtool who --type $type --json shows $seen attachments, not $holder_count"
+  done
+  seen=$("$shmtool" stat "$held_id" --json |
+    python3 -c 'import json, sys; print(len(json.load(sys.stdin)["attached"]))')
+  [[ $seen -eq 1 ]] || die "shmtool stat $held_id --json shows $seen attached, not 1"
+  for lsof_options in "-n -P" "-n -P -K i"; do
+    # shellcheck disable=SC2086 # the options are words
+    seen=$(lsof $lsof_options 2>/dev/null | grep -c SYSV || true)
+    ((seen >= holder_count)) ||
+      die "lsof $lsof_options | grep SYSV prints $seen lines, not $holder_count"
+  done
+
+  bench_group "who@$holder_count" \
+    "floor maps" "$(q "$floor_maps")" \
+    "shmtool who --json" "$(q "$shmtool") who --json" \
+    "shmtool who --type sysv --json" "$(q "$shmtool") who --type sysv --json" \
+    "shmtool stat ID --json" "$(q "$shmtool") stat $held_id --json" \
+    "lsof -n -P, grep SYSV" "bash -c 'lsof -n -P 2>/dev/null | grep SYSV'" \
+    "lsof -n -P -K i, grep SYSV" "bash -c 'lsof -n -P -K i 2>/dev/null | grep SYSV'"
+
+  stop_holders
+  [[ $(wc -l </proc/sysvipc/shm) -eq 1 ]] || die "a held segment was left behind"
+  rm -f -- /dev/shm/who-unheld
+fi
+
 # --- list, stat, memory: one growing population of keyed 4 KiB segments ----------------------
 base_key=$((0x5e000000))
+selected list || list_counts=()
 for count in "${list_counts[@]}"; do
   "$make_segments" "$count" "$base_key"
   # Every lister must see exactly the population before it is timed.
@@ -304,6 +411,7 @@ make_posix_objects() {
   done
 }
 [[ -z $(find /dev/shm -mindepth 1 -print -quit) ]] || die "/dev/shm is not empty before the POSIX list"
+selected posix || posix_counts=()
 for count in "${posix_counts[@]}"; do
   make_posix_objects "$count"
   # Every lister must see exactly the population before it is timed.
@@ -330,7 +438,9 @@ report=(python3 "$bench_dir/report.py" --mode "$mode" --manifest "$manifest" --r
   --posix-reference-count "$posix_reference_count"
   --largest-transfer "$largest_transfer" --shmtool "$shmtool" --repo "$repo_dir"
   --elapsed "$((SECONDS - start_seconds))")
-if [[ $mode == full ]]; then
+if [[ $mode == full && -n $only ]]; then
+  echo "bench: a partial run (--only $only): its report is printed, not written" >&2
+elif [[ $mode == full ]]; then
   report+=(--results "${SHMTOOL_BENCH_RESULTS:-$bench_dir/RESULTS.md}"
     --readme "${SHMTOOL_BENCH_README:-$repo_dir/README.md}")
 else

@@ -9,9 +9,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <functional>
+#include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "util/proc_files.hpp"
 #include "util/unique_fd.hpp"
@@ -37,19 +41,6 @@ std::string_view next_field(std::string_view& rest) {
 // "/SYSV0000162e (deleted)": a System V segment's mapping.
 bool is_sysv_path(std::string_view path) {
   return path.starts_with("/SYSV");
-}
-
-uid_t effective_uid(std::string_view status) {
-  const auto at = status.find("\nUid:");
-  if (at == std::string_view::npos) return static_cast<uid_t>(-1);
-  // "Uid:\treal\teffective\tsaved\tfs"
-  std::string line(status.substr(at + 5, status.find('\n', at + 1) - (at + 5)));
-  std::replace(line.begin(), line.end(), '\t', ' ');
-  std::string_view rest = line;
-  (void)next_field(rest);  // real
-  uid_t uid = static_cast<uid_t>(-1);
-  (void)parse_whole(next_field(rest), uid);
-  return uid;
 }
 
 std::string cmdline_text(std::string text) {
@@ -220,6 +211,111 @@ std::vector<pid_t> HolderMap::object_holders(ino_t ino) const {
   return out;
 }
 
+namespace {
+
+// Whole files of /proc read into one buffer, reused from one file to the next.
+class ProcReader {
+ public:
+  // Reads all of `path` relative to directory descriptor `dir`; false, with errno set, when it
+  // cannot be opened or read.
+  bool read(int dir, const char* path) {
+    size_ = 0;
+    const int fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    for (;;) {
+      if (size_ == bytes_.size()) bytes_.resize(2 * bytes_.size());
+      const ssize_t n = ::read(fd, bytes_.data() + size_, bytes_.size() - size_);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        const int err = errno;
+        close(fd);
+        size_ = 0;
+        errno = err;
+        return false;
+      }
+      if (n == 0) break;
+      size_ += static_cast<std::size_t>(n);
+    }
+    close(fd);
+    return true;
+  }
+  std::string_view text() const { return {bytes_.data(), size_}; }
+
+ private:
+  std::vector<char> bytes_ = std::vector<char>(std::size_t{1} << 16);
+  std::size_t size_ = 0;
+};
+
+// Whether process directory `dir` is in the IPC namespace of inode `own`: its ns/ipc link reads
+// "ipc:[INODE]" (nsfs inode numbers are unique), which costs less than following it to stat.
+bool in_ipc_namespace(int dir, const struct stat& own) {
+  char link[64];
+  const ssize_t n = readlinkat(dir, "ns/ipc", link, sizeof link);
+  if (n > 0 && static_cast<std::size_t>(n) < sizeof link) {
+    std::string_view text(link, static_cast<std::size_t>(n));
+    std::uint64_t inode = 0;
+    if (text.starts_with("ipc:[") && text.ends_with("]") &&
+        parse_whole(text.substr(5, text.size() - 6), inode)) {
+      return inode == own.st_ino;
+    }
+  }
+  struct stat ns {};
+  return fstatat(dir, "ns/ipc", &ns, 0) == 0 && ns.st_ino == own.st_ino && ns.st_dev == own.st_dev;
+}
+
+// One hold found in a process: an object (System V or not, shmid or inode), the bytes mapped
+// and the mappings (0 for an open descriptor).
+struct Held {
+  bool sysv = false;
+  std::uint64_t object = 0;
+  std::uint64_t bytes = 0;
+  std::uint64_t mappings = 0;
+};
+
+// Sorts `held` by object (POSIX first, then System V; each by number) and merges the entries
+// of one object, adding their bytes and mappings.
+void merge_held(std::vector<Held>& held) {
+  std::sort(held.begin(), held.end(), [](const Held& a, const Held& b) {
+    return std::pair(a.sysv, a.object) < std::pair(b.sysv, b.object);
+  });
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < held.size(); ++i) {
+    if (out > 0 && held[out - 1].sysv == held[i].sysv && held[out - 1].object == held[i].object) {
+      held[out - 1].bytes += held[i].bytes;
+      held[out - 1].mappings += held[i].mappings;
+    } else {
+      held[out++] = held[i];
+    }
+  }
+  held.resize(out);
+}
+
+// Adds to `held` the POSIX objects (regular files on device `dev`) that process directory `dir`
+// holds open: a stat of each descriptor follows its link to the file. The descriptors are read
+// with getdents64 into `entries` (no DIR to allocate).
+void add_open_objects(int dir, dev_t dev, std::vector<std::uint64_t>& entries,
+                      std::vector<Held>& held) {
+  const int fds = openat(dir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fds < 0) return;
+  char* const buffer = reinterpret_cast<char*>(entries.data());
+  const std::size_t size = entries.size() * sizeof entries[0];
+  for (;;) {
+    const ssize_t n = getdents64(fds, buffer, size);
+    if (n <= 0) break;
+    for (std::size_t at = 0; at < static_cast<std::size_t>(n);) {
+      const auto* entry = reinterpret_cast<const struct dirent64*>(buffer + at);
+      at += entry->d_reclen;
+      if (entry->d_name[0] == '.') continue;
+      struct stat st {};
+      if (fstatat(fds, entry->d_name, &st, 0) != 0) continue;
+      if (S_ISREG(st.st_mode) && st.st_dev == dev) held.push_back({false, st.st_ino, 0, 0});
+    }
+  }
+  close(fds);
+}
+
+}  // namespace
+
 Result<HolderMap> scan_holders(const HolderScan& scan) {
   HolderMap result;
   result.by_root = geteuid() == 0;
@@ -233,81 +329,89 @@ Result<HolderMap> scan_holders(const HolderScan& scan) {
     close(proc);
     return errno_error(Op::enumerate, err, scan.proc);
   }
+  std::vector<int> wanted;  // scan.shmids, sorted
+  if (scan.shmids) {
+    wanted = *scan.shmids;
+    std::sort(wanted.begin(), wanted.end());
+  }
+  const auto is_wanted = [&](std::uint64_t shmid) {
+    return !scan.shmids ||
+           (shmid <= static_cast<std::uint64_t>(std::numeric_limits<int>::max()) &&
+            std::binary_search(wanted.begin(), wanted.end(), static_cast<int>(shmid)));
+  };
+  // Reused from one process to the next: no allocation per process once they are big enough.
+  ProcReader reader;
+  std::vector<Held> held;
+  std::vector<std::uint64_t> fd_entries(4096);  // 32 KiB for getdents64
   while (const dirent* entry = readdir(entries)) {
     pid_t pid = 0;
     if (!parse_whole(std::string_view(entry->d_name), pid) || pid <= 0) continue;
     const int dir = openat(proc, entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) continue;  // gone
-    // pid, object -> bytes mapped; kept ordered so the result is by pid, then object.
-    std::map<std::pair<bool, std::uint64_t>, std::pair<std::uint64_t, std::uint64_t>> held;
-    const std::optional<std::string> maps = read_file_at(dir, "maps");
-    if (!maps) {
+    if (!reader.read(dir, "maps")) {
       if (errno != ENOENT && errno != ESRCH) ++result.unreadable;
       close(dir);
       continue;
     }
-    bool same_ns = true;
-    if (scan.sysv && know_ns) {
-      struct stat ns {};
-      same_ns = fstatat(dir, "ns/ipc", &ns, 0) == 0 && ns.st_ino == own_ns.st_ino &&
-                ns.st_dev == own_ns.st_dev;
-    }
-    std::string_view rest = *maps;
+    held.clear();
+    // The namespace is asked only of a process that maps a segment, once.
+    std::optional<bool> same_ns;
+    if (!know_ns) same_ns = true;
+    const auto in_own_namespace = [&] {
+      if (!same_ns) same_ns = in_ipc_namespace(dir, own_ns);
+      return *same_ns;
+    };
+    std::string_view rest = reader.text();
     while (!rest.empty()) {
+      if (!scan.posix_dev) {
+        // Segments only: the lines that do not name "/SYSV" need no parsing.
+        const auto sysv = rest.find("/SYSV");
+        if (sysv == std::string_view::npos) break;
+        const auto line_start = rest.rfind('\n', sysv);
+        rest.remove_prefix(line_start == std::string_view::npos ? 0 : line_start + 1);
+      }
       const auto newline = rest.find('\n');
       const std::string_view line = rest.substr(0, newline);
       rest = newline == std::string_view::npos ? std::string_view() : rest.substr(newline + 1);
       MapsLine m;
       if (!parse_maps_line(line, m)) continue;
-      if (scan.sysv && same_ns && is_sysv_path(m.path)) {
-        auto& [bytes, count] = held[{true, m.inode}];
-        bytes += m.bytes;
-        ++count;
+      const bool segment = scan.sysv && is_sysv_path(m.path);
+      // A segment not asked for needs no namespace check unless it could be taken for an object.
+      if (segment && !scan.posix_dev && !is_wanted(m.inode)) continue;
+      if (segment && in_own_namespace()) {
+        if (is_wanted(m.inode)) held.push_back({true, m.inode, m.bytes, 1});
       } else if (scan.posix_dev && makedev(m.major, m.minor) == *scan.posix_dev) {
-        auto& [bytes, count] = held[{false, m.inode}];
-        bytes += m.bytes;
-        ++count;
+        held.push_back({false, m.inode, m.bytes, 1});
       }
     }
-    if (scan.posix_dev) {
-      // Open descriptors of objects, mapped or not: stat follows each fd's link to its file.
-      const int fds = openat(dir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (fds >= 0) {
-        if (DIR* list = fdopendir(fds)) {
-          while (const dirent* fd_entry = readdir(list)) {
-            if (fd_entry->d_name[0] == '.') continue;
-            struct stat st {};
-            if (fstatat(dirfd(list), fd_entry->d_name, &st, 0) != 0) continue;
-            if (S_ISREG(st.st_mode) && st.st_dev == *scan.posix_dev) {
-              held.try_emplace({false, st.st_ino}, std::pair<std::uint64_t, std::uint64_t>{0, 0});
-            }
-          }
-          closedir(list);
-        } else {
-          close(fds);
-        }
-      }
-    }
+    // Open descriptors of objects, mapped or not.
+    if (scan.posix_dev) add_open_objects(dir, *scan.posix_dev, fd_entries, held);
     if (!held.empty()) {
+      merge_held(held);
       ProcessInfo info;
       info.pid = pid;
-      info.uid = effective_uid(read_file_at(dir, "status").value_or(""));
-      std::string comm = read_file_at(dir, "comm").value_or("");
-      if (!comm.empty() && comm.back() == '\n') comm.pop_back();
-      info.comm = std::move(comm);
-      info.cmdline = cmdline_text(read_file_at(dir, "cmdline").value_or(""));
+      // /proc/PID itself is owned by the process's effective user, whatever its dumpable flag
+      // (task_dump_owner in the kernel's fs/proc/base.c: procps has always read it so): one
+      // fstat instead of reading and parsing status.
+      struct stat owner {};
+      info.uid = fstat(dir, &owner) == 0 ? owner.st_uid : static_cast<uid_t>(-1);
+      std::string_view comm = reader.read(dir, "comm") ? reader.text() : std::string_view();
+      if (!comm.empty() && comm.back() == '\n') comm.remove_suffix(1);
+      info.comm = std::string(comm);
+      info.cmdline =
+          cmdline_text(reader.read(dir, "cmdline") ? std::string(reader.text()) : std::string());
       result.processes.push_back(std::move(info));
-      for (const auto& [object, use] : held) {
+      for (const Held& object : held) {
         Holding h;
         h.pid = pid;
-        h.sysv = object.first;
+        h.sysv = object.sysv;
         if (h.sysv) {
-          h.shmid = static_cast<int>(object.second);
+          h.shmid = static_cast<int>(object.object);
         } else {
-          h.ino = static_cast<ino_t>(object.second);
+          h.ino = static_cast<ino_t>(object.object);
         }
-        h.mapped = use.first;
-        h.attachments = use.second;
+        h.mapped = object.bytes;
+        h.attachments = object.mappings;
         result.holdings.push_back(h);
       }
     }

@@ -60,7 +60,10 @@ struct HolderMap {
 
 /// What to look for.
 struct HolderScan {
-  bool sysv = true;                // segments of the caller's IPC namespace
+  bool sysv = true;  // segments of the caller's IPC namespace
+  // Only these segments, if set: the holders of others are neither looked at nor named (stat
+  // of one segment reads one holder's names, not every holder's).
+  std::optional<std::vector<int>> shmids;
   std::optional<dev_t> posix_dev;  // objects on this device (/dev/shm's), if set
   std::string proc = "/proc";      // tests point it elsewhere
 };

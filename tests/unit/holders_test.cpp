@@ -67,6 +67,34 @@ TEST(ScanHolders, FindsThisProcessAttachedToAPrivateSegment) {
   }
 }
 
+TEST(ScanHolders, LimitedToSomeSegmentsSeesOnlyThose) {
+  const int wanted = shmget(IPC_PRIVATE, 4096, 0600);
+  const int other = shmget(IPC_PRIVATE, 4096, 0600);
+  ASSERT_GE(wanted, 0);
+  ASSERT_GE(other, 0);
+  void* at_wanted = shmat(wanted, nullptr, SHM_RDONLY);
+  void* at_other = shmat(other, nullptr, SHM_RDONLY);
+  HolderScan some;
+  some.shmids = std::vector<int>{wanted};
+  const auto found = scan_holders(some);
+  HolderScan none;
+  none.shmids = std::vector<int>{};
+  const auto nothing = scan_holders(none);
+  shmdt(at_wanted);
+  shmdt(at_other);
+  shmctl(wanted, IPC_RMID, nullptr);
+  shmctl(other, IPC_RMID, nullptr);
+  ASSERT_NE(at_wanted, reinterpret_cast<void*>(-1));
+  ASSERT_NE(at_other, reinterpret_cast<void*>(-1));
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->segment_holders(wanted), std::vector<pid_t>{getpid()});
+  EXPECT_TRUE(found->segment_holders(other).empty());
+  EXPECT_NE(found->process(getpid()), nullptr);
+  ASSERT_TRUE(nothing.ok());
+  EXPECT_TRUE(nothing->holdings.empty());
+  EXPECT_EQ(nothing->process(getpid()), nullptr);
+}
+
 TEST(StartTicks, CountsFieldsFromTheLastParenthesis) {
   // A command name with spaces and a ')' must not shift the fields.
   const std::string stat =

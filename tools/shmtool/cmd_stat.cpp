@@ -81,8 +81,10 @@ int run_stat(const StatOptions& options, Context& context) {
     throw CommandFailure(with_stale_lock_hint(context, ref, std::move(found).error()));
   const SegmentRecord record = std::move(*found);
   // No process attached: nothing to look for in /proc (the walk costs as much as the rest).
+  HolderScan request;
+  request.shmids = std::vector<int>{record.id};
   const std::optional<HolderMap> holders =
-      record.nattch > 0 ? scan(HolderScan{}) : std::optional<HolderMap>(HolderMap{});
+      record.nattch > 0 ? scan(request) : std::optional<HolderMap>(HolderMap{});
   std::vector<pid_t> pids;
   std::optional<std::uint64_t> unseen;
   if (holders) {
