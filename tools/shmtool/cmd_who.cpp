@@ -129,18 +129,21 @@ int run_who(const WhoOptions& options, Context& context) {
   ItemFailures failures;
   Objects objects = options.segments.empty() ? every_object(options, context)
                                              : named_objects(options, context, failures);
-  // Segments nobody is attached to need no walk of /proc; anything else needs exactly one.
-  const bool anyone_attached =
-      objects.posix ||
+  // Segments nobody is attached to need no walk of /proc, and with no POSIX object there is
+  // no descriptor to look at (the costliest part: a stat of every open file of every
+  // process); anything else needs exactly one walk.
+  const bool any_object = std::any_of(objects.records.begin(), objects.records.end(),
+                                      [](const AnyRecord& r) { return r.index() == 1; });
+  const bool any_attached =
       std::any_of(objects.records.begin(), objects.records.end(), [](const AnyRecord& r) {
         const auto* s = std::get_if<SegmentRecord>(&r);
         return s != nullptr && s->nattch > 0;
       });
   HolderMap holders;
-  if (anyone_attached) {
+  if (any_object || any_attached) {
     HolderScan request;
-    request.sysv = objects.sysv;
-    if (objects.posix) request.posix_dev = context.shm_dir().device();
+    request.sysv = any_attached;
+    if (any_object) request.posix_dev = context.shm_dir().device();
     holders = unwrap(scan_holders(request));
     // The walk counted each POSIX object's holders: its NATTCH column has them.
     for (AnyRecord& record : objects.records) {
