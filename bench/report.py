@@ -210,6 +210,11 @@ def ratio_rows(args: argparse.Namespace, order: list[str],
               at_most(1.5))
         ratio("who --type sysv --json / floor maps", (group, "shmtool who --type sysv --json"),
               (group, "floor maps"))
+        # The floor of the work who's contract requires (descriptors, namespaces, names): the
+        # maps-only floor above cannot be met by any who that finds open POSIX objects.
+        ratio("who --json / floor who (maps, descriptors, names)",
+              (group, "shmtool who --json"), (group, "floor who"), at_most(1.5))
+        ratio("floor who / floor maps", (group, "floor who"), (group, "floor maps"))
         ratio("stat ID --json (attached) / floor maps", (group, "shmtool stat ID --json"),
               (group, "floor maps"), at_most(1.5))
         ratio("lsof -n -P -K i, grep SYSV / who --json",

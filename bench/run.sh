@@ -331,6 +331,7 @@ if selected who; then
 
   bench_group "who@$holder_count" \
     "floor maps" "$(q "$floor_maps")" \
+    "floor who" "$(q "$floor_maps") --who" \
     "shmtool who --json" "$(q "$shmtool") who --json" \
     "shmtool who --type sysv --json" "$(q "$shmtool") who --type sysv --json" \
     "shmtool stat ID --json" "$(q "$shmtool") stat $held_id --json" \
