@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
       descriptors += count_shm_descriptors(dir, shm.st_dev);
       if (found > 0) {
         char link[64];
-        (void)readlinkat(dir, "ns/ipc", link, sizeof link);
+        if (readlinkat(dir, "ns/ipc", link, sizeof link) < 0) link[0] = '\0';
         read_small(dir, "comm");
         read_small(dir, "cmdline");
       }
