@@ -213,39 +213,6 @@ std::vector<pid_t> HolderMap::object_holders(ino_t ino) const {
 
 namespace {
 
-// Whole files of /proc read into one buffer, reused from one file to the next.
-class ProcReader {
- public:
-  // Reads all of `path` relative to directory descriptor `dir`; false, with errno set, when it
-  // cannot be opened or read.
-  bool read(int dir, const char* path) {
-    size_ = 0;
-    const int fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    for (;;) {
-      if (size_ == bytes_.size()) bytes_.resize(2 * bytes_.size());
-      const ssize_t n = ::read(fd, bytes_.data() + size_, bytes_.size() - size_);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        const int err = errno;
-        close(fd);
-        size_ = 0;
-        errno = err;
-        return false;
-      }
-      if (n == 0) break;
-      size_ += static_cast<std::size_t>(n);
-    }
-    close(fd);
-    return true;
-  }
-  std::string_view text() const { return {bytes_.data(), size_}; }
-
- private:
-  std::vector<char> bytes_ = std::vector<char>(std::size_t{1} << 16);
-  std::size_t size_ = 0;
-};
-
 // Whether process directory `dir` is in the IPC namespace of inode `own`: its ns/ipc link reads
 // "ipc:[INODE]" (nsfs inode numbers are unique), which costs less than following it to stat.
 bool in_ipc_namespace(int dir, const struct stat& own) {
@@ -340,7 +307,7 @@ Result<HolderMap> scan_holders(const HolderScan& scan) {
             std::binary_search(wanted.begin(), wanted.end(), static_cast<int>(shmid)));
   };
   // Reused from one process to the next: no allocation per process once they are big enough.
-  ProcReader reader;
+  FileReader reader;
   std::vector<Held> held;
   std::vector<std::uint64_t> fd_entries(4096);  // 32 KiB for getdents64
   while (const dirent* entry = readdir(entries)) {

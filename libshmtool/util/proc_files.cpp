@@ -7,25 +7,32 @@
 
 namespace shmtool {
 
-std::optional<std::string> read_file_at(int dir, const char* path) {
+bool FileReader::read(int dir, const char* path) {
+  size_ = 0;
   const int fd = openat(dir, path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::string text;
-  char buffer[16384];
+  if (fd < 0) return false;
   for (;;) {
-    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (size_ == bytes_.size()) bytes_.resize(2 * bytes_.size());
+    const ssize_t n = ::read(fd, bytes_.data() + size_, bytes_.size() - size_);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       const int err = errno;
       close(fd);
+      size_ = 0;
       errno = err;
-      return std::nullopt;
+      return false;
     }
     if (n == 0) break;
-    text.append(buffer, static_cast<std::size_t>(n));
+    size_ += static_cast<std::size_t>(n);
   }
   close(fd);
-  return text;
+  return true;
+}
+
+std::optional<std::string> read_file_at(int dir, const char* path) {
+  FileReader reader;
+  if (!reader.read(dir, path)) return std::nullopt;
+  return std::string(reader.text());
 }
 
 std::string_view proc_stat_field(std::string_view stat, int number) {

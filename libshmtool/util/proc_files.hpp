@@ -2,11 +2,28 @@
 // Reading the small files of /proc: a whole file relative to a directory descriptor, and one
 // field of /proc/PID/stat.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace shmtool {
+
+/// Reads whole files into one buffer, reused from one file to the next (a walk of /proc reads
+/// thousands: no allocation per file once the buffer is big enough).
+class FileReader {
+ public:
+  /// Reads all of `path` relative to directory descriptor `dir`; false, with errno set, when
+  /// it cannot be opened or read.
+  bool read(int dir, const char* path);
+  /// The text of the last file read (empty after a failure).
+  std::string_view text() const { return {bytes_.data(), size_}; }
+
+ private:
+  std::vector<char> bytes_ = std::vector<char>(4096);
+  std::size_t size_ = 0;
+};
 
 /// Returns the whole of file `path` relative to directory descriptor `dir` (AT_FDCWD for the
 /// working directory); nullopt, with errno set, when it cannot be opened or read.

@@ -16,15 +16,8 @@ struct LimitsOptions {
 };
 
 int run_limits(const LimitsOptions& options, Context& context) {
-  LimitFacts facts;
-  facts.shm = read_shm_limits();
-  facts.huge_pages = read_huge_page_info();
-  // /dev/shm is read when it is there; without it the row says "-" (null in JSON).
-  auto dir = ShmDir::open_default();
-  if (dir.ok()) {
-    auto usage = filesystem_usage(*dir);
-    if (usage.ok()) facts.dev_shm = *usage;
-  }
+  const auto dir = ShmDir::open_default();
+  const LimitFacts facts = read_limit_facts(dir.ok() ? &*dir : nullptr);
   const SegmentTable table = unwrap(list_segments(context.kernel, Usage::read));
   const std::vector<LimitRow> rows = limit_rows(facts, table.segments);
   const SegmentTotals totals = total_of(table.segments);
@@ -37,6 +30,18 @@ int run_limits(const LimitsOptions& options, Context& context) {
 }
 
 }  // namespace
+
+LimitFacts read_limit_facts(const ShmDir* dir) {
+  LimitFacts facts;
+  facts.shm = read_shm_limits();
+  facts.huge_pages = read_huge_page_info();
+  // /dev/shm is read when it is there; without it the row says "-" (null in JSON).
+  if (dir != nullptr) {
+    auto usage = filesystem_usage(*dir);
+    if (usage.ok()) facts.dev_shm = *usage;
+  }
+  return facts;
+}
 
 Runner setup_limits(CLI::App& app) {
   auto options = std::make_shared<LimitsOptions>();

@@ -74,21 +74,16 @@ int run_metrics(const MetricsOptions& options, Context& context) {
   if (context.json()) {
     fail_usage("--json", "metrics prints the Prometheus text format; use list --json for JSON");
   }
-  LimitFacts facts;
-  facts.shm = read_shm_limits();
-  facts.huge_pages = read_huge_page_info();
+  const auto dir = ShmDir::open_default();
   SegmentTable table = unwrap(list_segments(context.kernel, Usage::read));
-  std::vector<LimitRow> limits;
+  const std::vector<LimitRow> limits =
+      limit_rows(read_limit_facts(dir.ok() ? &*dir : nullptr), table.segments);
 
-  std::vector<AnyRecord> objects;
-  objects.reserve(table.segments.size());
   MetricsInput input;
   // POSIX objects when /dev/shm is a tmpfs; their attached processes from one walk of /proc.
-  auto dir = ShmDir::open_default();
+  std::vector<PosixRecord> posix;
   if (dir.ok()) {
-    auto usage = filesystem_usage(*dir);
-    if (usage.ok()) facts.dev_shm = *usage;
-    std::vector<PosixRecord> posix = unwrap(list_posix_objects(*dir));
+    posix = unwrap(list_posix_objects(*dir));
     input.posix_read = true;
     if (!posix.empty()) {
       HolderScan request;
@@ -99,16 +94,13 @@ int run_metrics(const MetricsOptions& options, Context& context) {
         if (holders.ok()) p.nattch = holders->object_nattch(p.ino);
       }
     }
-    limits = limit_rows(facts, table.segments);
-    for (SegmentRecord& s : table.segments)
-      objects.emplace_back(std::move(s));
-    for (PosixRecord& p : posix)
-      objects.emplace_back(std::move(p));
-  } else {
-    limits = limit_rows(facts, table.segments);
-    for (SegmentRecord& s : table.segments)
-      objects.emplace_back(std::move(s));
   }
+  std::vector<AnyRecord> objects;
+  objects.reserve(table.segments.size() + posix.size());
+  for (SegmentRecord& s : table.segments)
+    objects.emplace_back(std::move(s));
+  for (PosixRecord& p : posix)
+    objects.emplace_back(std::move(p));
   input.objects = objects;
   input.limits = limits;
   const std::string text = render_metrics(input, context.names);

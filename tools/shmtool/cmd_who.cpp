@@ -8,6 +8,7 @@
 
 #include "command.hpp"
 #include "failure.hpp"
+#include "filter_options.hpp"
 #include "multi_item.hpp"
 #include "procs/holders.hpp"
 #include "render/columns.hpp"
@@ -44,15 +45,10 @@ std::string column_help() {
   return text;
 }
 
-// What who looks at: the objects named, or every object of the kinds --type selects.
-struct Objects {
-  std::vector<AnyRecord> records;
-  bool sysv = false;
-  bool posix = false;
-};
-
-Objects named_objects(const WhoOptions& options, Context& context, ItemFailures& failures) {
-  Objects out;
+// The objects named (each once), or every object of the kinds --type selects: what who looks at.
+std::vector<AnyRecord> named_objects(const WhoOptions& options, Context& context,
+                                     ItemFailures& failures) {
+  std::vector<AnyRecord> out;
   const std::vector<SegmentRef> refs = parse_segment_refs(options.segments);
   for (std::size_t i = 0; i < refs.size(); ++i) {
     const SegmentRef& ref = refs[i];
@@ -62,53 +58,48 @@ Objects named_objects(const WhoOptions& options, Context& context, ItemFailures&
         failures.add(context, options.segments[i], object.error());
         continue;
       }
-      out.posix = true;
-      const bool seen = std::any_of(out.records.begin(), out.records.end(), [&](const auto& r) {
+      const bool seen = std::any_of(out.begin(), out.end(), [&](const auto& r) {
         const auto* p = std::get_if<PosixRecord>(&r);
         return p != nullptr && p->ino == object->ino;
       });
-      if (!seen) out.records.emplace_back(std::move(*object));
+      if (!seen) out.emplace_back(std::move(*object));
     } else {
       Result<SegmentRecord> segment = lookup_segment(context.kernel, ref, Usage::skip);
       if (!segment.ok()) {
         failures.add(context, options.segments[i], segment.error());
         continue;
       }
-      out.sysv = true;
-      const bool seen = std::any_of(out.records.begin(), out.records.end(), [&](const auto& r) {
+      const bool seen = std::any_of(out.begin(), out.end(), [&](const auto& r) {
         const auto* s = std::get_if<SegmentRecord>(&r);
         return s != nullptr && s->id == segment->id;
       });
-      if (!seen) out.records.emplace_back(std::move(*segment));
+      if (!seen) out.emplace_back(std::move(*segment));
     }
   }
   return out;
 }
 
-Objects every_object(const WhoOptions& options, Context& context) {
-  Objects out;
-  if (options.type == "sysv" || options.type == "all") out.sysv = true;
-  if (options.type == "posix" || options.type == "all") out.posix = true;
-  if (!out.sysv && !out.posix) {
-    fail_usage("--type " + options.type, "unknown type (known: sysv, posix, all)");
-  }
-  if (out.posix && options.type_opt->count() == 0) {
+std::vector<AnyRecord> every_object(const WhoOptions& options, Context& context) {
+  std::vector<AnyRecord> out;
+  const TypeSelection types = parse_type(options.type);
+  bool posix = types != TypeSelection::sysv;
+  if (posix && options.type_opt->count() == 0) {
     // By default both kinds; a host without a tmpfs at /dev/shm has no POSIX objects to show.
     try {
       (void)context.shm_dir();
     } catch (const CommandFailure&) {
-      out.posix = false;
+      posix = false;
     }
   }
-  if (out.sysv) {
+  if (types != TypeSelection::posix) {
     SegmentTable table = unwrap(list_segments(context.kernel, Usage::skip));
-    out.records.reserve(table.segments.size());
+    out.reserve(table.segments.size());
     for (SegmentRecord& s : table.segments)
-      out.records.emplace_back(std::move(s));
+      out.emplace_back(std::move(s));
   }
-  if (out.posix) {
+  if (posix) {
     for (PosixRecord& p : unwrap(list_posix_objects(context.shm_dir())))
-      out.records.emplace_back(std::move(p));
+      out.emplace_back(std::move(p));
   }
   return out;
 }
@@ -127,18 +118,18 @@ int run_who(const WhoOptions& options, Context& context) {
   }
 
   ItemFailures failures;
-  Objects objects = options.segments.empty() ? every_object(options, context)
-                                             : named_objects(options, context, failures);
+  std::vector<AnyRecord> objects = options.segments.empty()
+                                       ? every_object(options, context)
+                                       : named_objects(options, context, failures);
   // Segments nobody is attached to need no walk of /proc, and with no POSIX object there is
   // no descriptor to look at (the costliest part: a stat of every open file of every
   // process); anything else needs exactly one walk.
-  const bool any_object = std::any_of(objects.records.begin(), objects.records.end(),
+  const bool any_object = std::any_of(objects.begin(), objects.end(),
                                       [](const AnyRecord& r) { return r.index() == 1; });
-  const bool any_attached =
-      std::any_of(objects.records.begin(), objects.records.end(), [](const AnyRecord& r) {
-        const auto* s = std::get_if<SegmentRecord>(&r);
-        return s != nullptr && s->nattch > 0;
-      });
+  const bool any_attached = std::any_of(objects.begin(), objects.end(), [](const AnyRecord& r) {
+    const auto* s = std::get_if<SegmentRecord>(&r);
+    return s != nullptr && s->nattch > 0;
+  });
   HolderMap holders;
   if (any_object || any_attached) {
     HolderScan request;
@@ -146,11 +137,11 @@ int run_who(const WhoOptions& options, Context& context) {
     if (any_object) request.posix_dev = context.shm_dir().device();
     holders = unwrap(scan_holders(request));
     // The walk counted each POSIX object's holders: its NATTCH column has them.
-    for (AnyRecord& record : objects.records) {
+    for (AnyRecord& record : objects) {
       if (auto* p = std::get_if<PosixRecord>(&record)) p->nattch = holders.object_nattch(p->ino);
     }
   }
-  std::vector<WhoRow> rows = join_holders(holders, objects.records);
+  std::vector<WhoRow> rows = join_holders(holders, objects);
   if (sort_by != nullptr) {
     sort_who_rows(rows, *sort_by, options.table.reverse ? Order::descending : Order::ascending,
                   context.names);
@@ -158,7 +149,7 @@ int run_who(const WhoOptions& options, Context& context) {
     std::reverse(rows.begin(), rows.end());
   }
 
-  if (!options.segments.empty() && objects.records.empty()) {
+  if (!options.segments.empty() && objects.empty()) {
     return failures.exit_code(options.segments.size());  // every one named is missing
   }
   if (context.json()) {

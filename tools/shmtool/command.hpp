@@ -9,6 +9,7 @@
 
 #include "output.hpp"
 #include "posix/shm_dir.hpp"
+#include "render/limits_report.hpp"
 #include "sysv/kernel.hpp"
 #include "util/names.hpp"
 #include "util/result.hpp"
@@ -96,6 +97,10 @@ Runner setup_unpin(CLI::App& app);
 Runner setup_limits(CLI::App& app);
 Runner setup_who(CLI::App& app);
 Runner setup_metrics(CLI::App& app);
+
+/// Reads what `limits` and `metrics` report of the kernel: kernel.shm*, huge pages, and the
+/// use of /dev/shm (`dir`, when it could be opened).
+LimitFacts read_limit_facts(const ShmDir* dir);
 
 /// The help of a SEGMENT argument.
 inline constexpr const char* kSegmentHelp =

@@ -45,11 +45,15 @@ void add_filter_options(CLI::App& app, FilterArgs& args) {
                       ->group(group);
 }
 
+TypeSelection parse_type(const std::string& text) {
+  if (text == "sysv") return TypeSelection::sysv;
+  if (text == "posix") return TypeSelection::posix;
+  if (text == "all") return TypeSelection::all;
+  fail_usage("--type " + text, "unknown type (known: sysv, posix, all)");
+}
+
 TypeSelection type_selection(const FilterArgs& args) {
-  if (args.type == "sysv") return TypeSelection::sysv;
-  if (args.type == "posix") return TypeSelection::posix;
-  if (args.type == "all") return TypeSelection::all;
-  fail_usage("--type " + args.type, "unknown type (known: sysv, posix, all)");
+  return parse_type(args.type);
 }
 
 bool any_filter(const FilterArgs& args) {

@@ -34,6 +34,9 @@ void add_filter_options(CLI::App& app, FilterArgs& args);
 /// Returns the kinds --type selects (default sysv); throws a usage CommandFailure.
 TypeSelection type_selection(const FilterArgs& args);
 
+/// Returns the kinds a --type value (sysv, posix, all) names; throws a usage CommandFailure.
+TypeSelection parse_type(const std::string& text);
+
 /// Returns whether any filter was given (--type is not a filter of which objects of a kind).
 bool any_filter(const FilterArgs& args);
 
