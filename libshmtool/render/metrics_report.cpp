@@ -1,5 +1,7 @@
 #include "render/metrics_report.hpp"
 
+#include <array>
+#include <charconv>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -131,25 +133,75 @@ struct Totals {
 
 }  // namespace
 
-std::string render_metrics(const MetricsInput& input, NameResolver& names) {
+namespace {
+
+// A value of one object in a family of per-object gauges.
+struct Sample {
+  bool known = false;
+  bool is_signed = false;
+  std::uint64_t value = 0;
+  std::int64_t signed_value = 0;
+};
+
+Sample unsigned_sample(std::uint64_t v) {
+  return {true, false, v, 0};
+}
+Sample unsigned_sample(const std::optional<std::uint64_t>& v) {
+  return v ? unsigned_sample(*v) : Sample{};
+}
+Sample signed_sample(const std::optional<std::int64_t>& v) {
+  return v ? Sample{true, true, 0, *v} : Sample{};
+}
+
+// A family of one gauge per object: its name, HELP, and the value of a row (if it has one).
+struct ObjectFamily {
+  std::string_view name;
+  std::string_view help;
+  Sample (*value)(RowRef row);
+};
+
+constexpr std::array<ObjectFamily, 7> kObjectFamilies{{
+    {"shmtool_segment_size_bytes", "Size of a shared memory segment or object.",
+     [](RowRef r) { return unsigned_sample(r.common.size); }},
+    {"shmtool_segment_rss_bytes", "Resident memory of a System V segment.",
+     [](RowRef r) { return r.sysv ? unsigned_sample(r.sysv->rss) : Sample{}; }},
+    {"shmtool_segment_swap_bytes", "Swapped-out memory of a System V segment.",
+     [](RowRef r) { return r.sysv ? unsigned_sample(r.sysv->swap) : Sample{}; }},
+    {"shmtool_segment_allocated_bytes",
+     "Memory a POSIX object occupies in /dev/shm (resident or swapped).",
+     [](RowRef r) { return r.posix ? unsigned_sample(r.posix->allocated) : Sample{}; }},
+    {"shmtool_segment_attached_processes",
+     "Processes attached to a segment, or mapping or holding open a POSIX object.",
+     [](RowRef r) {
+       return r.sysv ? unsigned_sample(r.sysv->nattch) : unsigned_sample(r.posix->nattch);
+     }},
+    {"shmtool_segment_last_attach_time_seconds",
+     "Last attach time of a System V segment (Unix time; absent if never).",
+     [](RowRef r) { return r.sysv ? signed_sample(r.sysv->atime) : Sample{}; }},
+    {"shmtool_segment_last_change_time_seconds",
+     "Last change time of a segment or object (Unix time).",
+     [](RowRef r) { return signed_sample(r.common.ctime); }},
+}};
+
+// Appends `value` in decimal.
+template <class T>
+void append_decimal(std::string& out, T value) {
+  char digits[24];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+  out.append(digits, end);
+}
+
+}  // namespace
+
+void write_metrics(const MetricsInput& input, NameResolver& names, const MetricsSink& sink) {
   Totals sysv;
   Totals posix;
-  Family size("shmtool_segment_size_bytes", "Size of a shared memory segment or object.");
-  Family rss("shmtool_segment_rss_bytes", "Resident memory of a System V segment.");
-  Family swap("shmtool_segment_swap_bytes", "Swapped-out memory of a System V segment.");
-  Family allocated("shmtool_segment_allocated_bytes",
-                   "Memory a POSIX object occupies in /dev/shm (resident or swapped).");
-  Family attached("shmtool_segment_attached_processes",
-                  "Processes attached to a segment, or mapping or holding open a POSIX object.");
-  Family attach_time("shmtool_segment_last_attach_time_seconds",
-                     "Last attach time of a System V segment (Unix time; absent if never).");
-  Family change_time("shmtool_segment_last_change_time_seconds",
-                     "Last change time of a segment or object (Unix time).");
+  // Each object's labels, made once: every per-object family repeats them.
+  std::vector<std::string> object_label_sets;
+  object_label_sets.reserve(input.objects.size());
   for (const AnyRecord& object : input.objects) {
     const RowRef row(object);
-    const std::string labels = object_labels(row, names);
-    size.add(labels, row.common.size);
-    if (row.common.ctime) change_time.add_signed(labels, *row.common.ctime);
+    object_label_sets.push_back(object_labels(row, names));
     if (row.sysv != nullptr) {
       const SegmentRecord& s = *row.sysv;
       ++sysv.count;
@@ -158,18 +210,12 @@ std::string render_metrics(const MetricsInput& input, NameResolver& names) {
       sysv.swap.add(s.swap);
       sysv.orphaned.add(std::uint64_t{s.nattch == 0});
       sysv.marked += s.dest ? 1 : 0;
-      if (s.rss) rss.add(labels, *s.rss);
-      if (s.swap) swap.add(labels, *s.swap);
-      attached.add(labels, s.nattch);
-      if (s.atime) attach_time.add_signed(labels, *s.atime);
     } else {
       const PosixRecord& p = *row.posix;
       ++posix.count;
       posix.bytes += p.size;
       posix.rss.add(p.allocated);
       posix.orphaned.add(p.nattch ? std::optional<std::uint64_t>(*p.nattch == 0) : std::nullopt);
-      allocated.add(labels, p.allocated);
-      if (p.nattch) attached.add(labels, *p.nattch);
     }
   }
 
@@ -230,13 +276,50 @@ std::string render_metrics(const MetricsInput& input, NameResolver& names) {
 
   std::string out;
   for (const Family* f :
-       {&count,       &bytes,          &total_rss,     &total_swap,  &orphaned,
-        &marked,      &limit_segments, &used_segments, &limit_bytes, &used_bytes,
-        &limit_pages, &used_pages,     &rmid_forced,   &size,        &rss,
-        &swap,        &allocated,      &attached,      &attach_time, &change_time}) {
+       {&count, &bytes, &total_rss, &total_swap, &orphaned, &marked, &limit_segments,
+        &used_segments, &limit_bytes, &used_bytes, &limit_pages, &used_pages, &rmid_forced}) {
     f->write(out);
   }
-  return out;
+  // Then one family at a time over every object, in pieces: no copy of the whole text.
+  out.reserve(kMetricsPiece + 4096);
+  for (const ObjectFamily& family : kObjectFamilies) {
+    bool any = false;
+    for (std::size_t i = 0; i < input.objects.size(); ++i) {
+      const Sample sample = family.value(RowRef(input.objects[i]));
+      if (!sample.known) continue;
+      if (!any) {
+        any = true;
+        out += "# HELP ";
+        out += family.name;
+        out += ' ';
+        out += family.help;
+        out += "\n# TYPE ";
+        out += family.name;
+        out += " gauge\n";
+      }
+      out += family.name;
+      out += '{';
+      out += object_label_sets[i];
+      out += "} ";
+      if (sample.is_signed) {
+        append_decimal(out, sample.signed_value);
+      } else {
+        append_decimal(out, sample.value);
+      }
+      out += '\n';
+      if (out.size() >= kMetricsPiece) {
+        sink(out);
+        out.clear();
+      }
+    }
+  }
+  sink(out);
+}
+
+std::string render_metrics(const MetricsInput& input, NameResolver& names) {
+  std::string text;
+  write_metrics(input, names, [&text](std::string_view piece) { text += piece; });
+  return text;
 }
 
 }  // namespace shmtool

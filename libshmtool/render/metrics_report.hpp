@@ -2,6 +2,8 @@
 // `metrics`: the Prometheus text exposition format (0.0.4) that node_exporter's textfile
 // collector reads: totals per type, the kernel's limits, and one gauge per object and value.
 
+#include <cstddef>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,7 +22,17 @@ struct MetricsInput {
   bool posix_read = false;  // POSIX objects were looked for (a tmpfs at /dev/shm)
 };
 
-/// Returns the exposition: every family with HELP and TYPE, each family's samples together.
+/// Receives the exposition in pieces.
+using MetricsSink = std::function<void(std::string_view)>;
+
+/// The size of the pieces a sink receives: about 64 KiB.
+inline constexpr std::size_t kMetricsPiece = 1 << 16;
+
+/// Writes the exposition: every family with HELP and TYPE, each family's samples together, in
+/// pieces of about kMetricsPiece (the text of thousands of objects is never held whole).
+void write_metrics(const MetricsInput& input, NameResolver& names, const MetricsSink& sink);
+
+/// Returns what write_metrics writes, whole.
 std::string render_metrics(const MetricsInput& input, NameResolver& names);
 
 /// Returns `value` escaped as a label value: \\, \" and \n, and bytes that are not UTF-8 as

@@ -23,7 +23,7 @@ std::optional<std::uint64_t> read_number(const char* path) {
 
 }  // namespace
 
-ShmLimits read_shm_limits() {
+ShmLimits read_shm_limits(bool ask_usage) {
   ShmLimits limits;
   limits.shmmax = read_number("/proc/sys/kernel/shmmax");
   limits.shmall = read_number("/proc/sys/kernel/shmall");
@@ -32,7 +32,7 @@ ShmLimits read_shm_limits() {
   const long page = sysconf(_SC_PAGESIZE);
   if (page > 0) limits.page_size = static_cast<std::uint64_t>(page);
   struct shm_info info {};
-  if (shmctl(0, SHM_INFO, reinterpret_cast<struct shmid_ds*>(&info)) >= 0) {
+  if (ask_usage && shmctl(0, SHM_INFO, reinterpret_cast<struct shmid_ds*>(&info)) >= 0) {
     limits.used_segments = static_cast<std::uint64_t>(info.used_ids);
     limits.used_pages = static_cast<std::uint64_t>(info.shm_tot);
   }

@@ -20,8 +20,9 @@ struct ShmLimits {
   std::uint64_t page_size = 4096;
 };
 
-/// Returns the limits and the current use. Never fails: what cannot be read is nullopt.
-ShmLimits read_shm_limits();
+/// Returns the limits and, with `ask_usage`, the current use (SHM_INFO, which sums every
+/// segment's pages under the table's lock). Never fails: what cannot be read is nullopt.
+ShmLimits read_shm_limits(bool ask_usage = true);
 
 /// Returns whether kernel.shm_rmid_forced is 1 in the caller's IPC namespace: the kernel then
 /// removes a segment as soon as no process has it attached (its creator's exit, or the last

@@ -43,8 +43,9 @@ Field field_named(std::string_view name) {
   return Field::other;
 }
 
-std::vector<std::string_view> split_words(std::string_view line) {
-  std::vector<std::string_view> words;
+// The blank-separated words of `line`, into `words` (reused from line to line).
+void split_words(std::string_view line, std::vector<std::string_view>& words) {
+  words.clear();
   std::size_t pos = 0;
   while (pos < line.size()) {
     while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t'))
@@ -54,6 +55,11 @@ std::vector<std::string_view> split_words(std::string_view line) {
       ++pos;
     if (pos > start) words.push_back(line.substr(start, pos - start));
   }
+}
+
+std::vector<std::string_view> split_words(std::string_view line) {
+  std::vector<std::string_view> words;
+  split_words(line, words);
   return words;
 }
 
@@ -151,8 +157,9 @@ Result<Header> parse_header(std::string_view text) {
   return header;
 }
 
-std::optional<SegmentRecord> parse_line(const Header& header, std::string_view line) {
-  const std::vector<std::string_view> words = split_words(line);
+std::optional<SegmentRecord> parse_line(const Header& header, std::string_view line,
+                                        std::vector<std::string_view>& words) {
+  split_words(line, words);
   if (words.size() != header.fields.size()) return std::nullopt;
   SegmentRecord record;
   for (std::size_t i = 0; i < words.size(); ++i) {
@@ -180,11 +187,16 @@ Result<std::vector<SegmentRecord>> parse_proc_shm(std::string_view text) {
   auto header = parse_header(text);
   if (!header.ok()) return header.error();
   std::vector<SegmentRecord> records;
+  // About 200 bytes a line: room for every record at once.
+  records.reserve(text.size() / 160);
+  std::vector<std::string_view> words;
   std::size_t pos = header->body;
   while (pos < text.size()) {
     auto end = text.find('\n', pos);
     if (end == std::string_view::npos) end = text.size();
-    if (auto record = parse_line(*header, text.substr(pos, end - pos))) records.push_back(*record);
+    if (auto record = parse_line(*header, text.substr(pos, end - pos), words)) {
+      records.push_back(*record);
+    }
     pos = end + 1;
   }
   return records;
@@ -250,7 +262,10 @@ Result<std::optional<SegmentRecord>> find_in_proc_shm(std::string_view text, int
     if (end == std::string_view::npos) end = text.size();
     const std::string_view line = text.substr(pos, end - pos);
     if (nth_word(line, header->id_column) == wanted) {
-      if (auto record = parse_line(*header, line)) return std::optional<SegmentRecord>(*record);
+      std::vector<std::string_view> words;
+      if (auto record = parse_line(*header, line, words)) {
+        return std::optional<SegmentRecord>(*record);
+      }
     }
     pos = end + 1;
   }

@@ -83,6 +83,15 @@ Result<TableSource> for_each_segment(ShmKernel& kernel, SegmentSink& sink) {
 Result<SegmentTable> list_segments(ShmKernel& kernel, Usage usage) {
   SegmentTable table;
   VectorSink sink(table.segments);
+  if (usage == Usage::read) {
+    // rss and swap are only in /proc/sysvipc/shm, and every other field is there too: one read
+    // of it instead of it and a SHM_STAT_ANY per index (the two cost about the same).
+    if (auto from_proc = list_from_proc(kernel, sink); from_proc.ok()) {
+      table.source = *from_proc;
+      return table;
+    }
+    sink.restart();
+  }
   auto source = for_each_segment(kernel, sink);
   if (!source.ok()) return source.error();
   table.source = *source;

@@ -23,8 +23,10 @@ struct SegmentTable {
 };
 
 /// Lists every segment: IPC_INFO, then SHM_STAT_ANY per index; SHM_STAT where SHM_STAT_ANY is
-/// refused; /proc/sysvipc/shm where a segment cannot be read either way. Segments that vanish
-/// meanwhile are skipped. Fails (Op::enumerate) only when no source works.
+/// refused; /proc/sysvipc/shm where a segment cannot be read either way. With Usage::read,
+/// /proc/sysvipc/shm first (the one source of rss and swap has every field), then the others
+/// if it cannot be read. Segments that vanish meanwhile are skipped. Fails (Op::enumerate) only
+/// when no source works.
 Result<SegmentTable> list_segments(ShmKernel& kernel, Usage usage);
 
 /// Receives the segments of for_each_segment as they are read.

@@ -561,22 +561,27 @@ TEST(ListSegmentsOnRealSegments, GivesTheSameRecordsWhicheverWayTheKernelIsRead)
   EXPECT_NE(expected[2].find("dest=1"), std::string::npos) << expected[2];
   EXPECT_NE(expected[1].find("nattch=1"), std::string::npos) << expected[1];
   EXPECT_EQ(expected[1].find("rss=0"), std::string::npos) << expected[1];
+  // rss and swap wanted: /proc/sysvipc/shm alone, which has every field.
+  EXPECT_EQ(normal->source, TableSource::proc);
 
+  // Every other way gives the same records, rss and swap filled in from /proc.
   struct Variant {
     const char* name;
     int stat_any_errno;
     int stat_errno;
     TableSource source;
   };
-  for (const Variant& v : {Variant{"SHM_STAT_ANY unknown", EINVAL, 0, TableSource::stat},
+  for (const Variant& v : {Variant{"SHM_STAT_ANY", 0, 0, TableSource::stat_any},
+                           Variant{"SHM_STAT_ANY unknown", EINVAL, 0, TableSource::stat},
                            Variant{"SHM_STAT_ANY refused", EACCES, 0, TableSource::stat},
                            Variant{"both unknown or refused", EINVAL, EACCES, TableSource::proc},
                            Variant{"both refused", EACCES, EACCES, TableSource::proc}}) {
     SCOPED_TRACE(v.name);
     RefusingKernel kernel(v.stat_any_errno, v.stat_errno);
-    auto table = list_segments(kernel, Usage::read);
+    auto table = list_segments(kernel, Usage::skip);
     ASSERT_TRUE(table.ok()) << table.error().detail;
     EXPECT_EQ(table->source, v.source);
+    ASSERT_TRUE(fill_usage(kernel, table->segments).ok());
     EXPECT_EQ(records_of(*table, ids), expected);
   }
 }

@@ -33,7 +33,9 @@ int run_limits(const LimitsOptions& options, Context& context) {
 
 LimitFacts read_limit_facts(const ShmDir* dir) {
   LimitFacts facts;
-  facts.shm = read_shm_limits();
+  // The segments in use are counted from the listing the caller has read: SHM_INFO would
+  // count them again, and sum every segment's pages under the table's lock to do it.
+  facts.shm = read_shm_limits(false);
   facts.huge_pages = read_huge_page_info();
   // /dev/shm is read when it is there; without it the row says "-" (null in JSON).
   if (dir != nullptr) {

@@ -125,11 +125,11 @@ int run_metrics(const MetricsOptions& options, Context& context) {
     objects.emplace_back(std::move(p));
   input.objects = objects;
   input.limits = limits;
-  const std::string text = render_metrics(input, context.names);
   if (options.output_opt->count() > 0) {
-    write_whole_file(options.output, text);
+    write_whole_file(options.output, render_metrics(input, context.names));
   } else {
-    context.out.write(text);
+    write_metrics(input, context.names,
+                  [&context](std::string_view piece) { context.out.write(piece); });
   }
   return kSuccess;
 }
