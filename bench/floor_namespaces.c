@@ -104,7 +104,8 @@ int main(void) {
       return 1;
     }
     size_t i = 0;
-    while (i < count && namespaces[i].inode != inode) ++i;
+    while (i < count && namespaces[i].inode != inode)
+      ++i;
     if (i < count) continue;
     if (count == capacity) {
       capacity = capacity == 0 ? 16 : 2 * capacity;
