@@ -6,7 +6,10 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+
+#include "model/namespace_tag.hpp"
 
 namespace shmtool {
 
@@ -18,6 +21,9 @@ struct ObjectStat {
   gid_t gid = 0;
   std::optional<std::int64_t> atime;  // System V: last attach; POSIX: last access; nullopt: never
   std::optional<std::int64_t> ctime;  // last change of its owner, mode or size
+  // With --all-namespaces: the IPC namespace the object was found in (a POSIX object: that of
+  // the lowest pid whose /dev/shm holds it). Shared by every object of one namespace.
+  std::shared_ptr<const NamespaceTag> ns;
 };
 
 /// The kinds of shared memory object.

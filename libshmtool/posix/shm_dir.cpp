@@ -79,13 +79,24 @@ Result<PosixRecord> record_of_fd(int fd, const std::string& name, Op op) {
 }  // namespace
 
 Result<ShmDir> ShmDir::open_default() {
+  return open_checked(-1);
+}
+
+Result<ShmDir> ShmDir::open_under_root(int root) {
+  return open_checked(root);
+}
+
+Result<ShmDir> ShmDir::open_checked(int root) {
   const std::string path(kShmDirPath);
   Error error{ErrorKind::system, Op::shm_dir, 0, path, {}};
   error.posix = true;
-  // Under another process's root (--ns), /dev/shm and each directory on the way must be what
-  // they say: a symbolic link there could lead the host's root to a host directory.
-  UniqueFd fd(open_in_root(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-                           has_path_root() ? Links::refuse : Links::follow));
+  // Under another process's root (--ns, --all-namespaces), /dev/shm and each directory on the
+  // way must be what they say: a symbolic link there could lead the host's root to a host
+  // directory.
+  const int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+  UniqueFd fd(root >= 0 ? open_under(root, path.c_str(), flags, Links::refuse)
+                        : open_in_root(path.c_str(), flags,
+                                       has_path_root() ? Links::refuse : Links::follow));
   if (fd.get() < 0) {
     error.err = errno;
     return error;

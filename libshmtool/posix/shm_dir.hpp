@@ -27,6 +27,9 @@ class ShmDir {
   /// Opens /dev/shm. Fails (Op::shm_dir) when it is missing, or is not a tmpfs
   /// (err EMEDIUMTYPE): then it is not where shm_open keeps objects.
   static Result<ShmDir> open_default();
+  /// Opens /dev/shm under directory `root` (another process's /proc/PID/root), which no
+  /// symbolic link on the way may leave; fails as open_default, or with ELOOP for a link.
+  static Result<ShmDir> open_under_root(int root);
   /// Takes ownership of `fd`, a directory opened by the caller (tests use any directory).
   static ShmDir adopt(int fd);
 
@@ -36,6 +39,7 @@ class ShmDir {
 
  private:
   explicit ShmDir(int fd) : fd_(fd) {}
+  static Result<ShmDir> open_checked(int root);  // root < 0: the path root
   UniqueFd fd_;
 };
 

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -181,16 +182,16 @@ const ProcessInfo* HolderMap::process(pid_t pid) const {
   return it != processes.end() && it->pid == pid ? &*it : nullptr;
 }
 
-std::vector<pid_t> HolderMap::segment_holders(int shmid) const {
+std::vector<pid_t> HolderMap::segment_holders(int shmid, std::uint64_t ipc_ns) const {
   std::vector<pid_t> out;
   for (const Holding& h : holdings) {
-    if (h.sysv && h.shmid == shmid) out.push_back(h.pid);
+    if (h.sysv && h.shmid == shmid && h.ipc_ns == ipc_ns) out.push_back(h.pid);
   }
   return out;
 }
 
-std::optional<std::uint64_t> HolderMap::object_nattch(ino_t ino) const {
-  const std::size_t found = object_holders(ino).size();
+std::optional<std::uint64_t> HolderMap::object_nattch(dev_t dev, ino_t ino) const {
+  const std::size_t found = object_holders(dev, ino).size();
   if (found == 0 && unreadable > 0 && !by_root) return std::nullopt;
   return found;
 }
@@ -203,37 +204,27 @@ std::uint64_t HolderMap::segment_attachments(int shmid) const {
   return total;
 }
 
-std::vector<pid_t> HolderMap::object_holders(ino_t ino) const {
+std::vector<pid_t> HolderMap::object_holders(dev_t dev, ino_t ino) const {
   std::vector<pid_t> out;
   for (const Holding& h : holdings) {
-    if (!h.sysv && h.ino == ino) out.push_back(h.pid);
+    if (!h.sysv && h.dev == dev && h.ino == ino) out.push_back(h.pid);
   }
   return out;
 }
 
 namespace {
 
-// Whether process directory `dir` is in the IPC namespace of inode `own`: its ns/ipc link reads
-// "ipc:[INODE]" (nsfs inode numbers are unique), which costs less than following it to stat.
+// Whether process directory `dir` is in the IPC namespace of inode `own`.
 bool in_ipc_namespace(int dir, const struct stat& own) {
-  char link[64];
-  const ssize_t n = readlinkat(dir, "ns/ipc", link, sizeof link);
-  if (n > 0 && static_cast<std::size_t>(n) < sizeof link) {
-    std::string_view text(link, static_cast<std::size_t>(n));
-    std::uint64_t inode = 0;
-    if (text.starts_with("ipc:[") && text.ends_with("]") &&
-        parse_whole(text.substr(5, text.size() - 6), inode)) {
-      return inode == own.st_ino;
-    }
-  }
-  struct stat ns {};
-  return fstatat(dir, "ns/ipc", &ns, 0) == 0 && ns.st_ino == own.st_ino && ns.st_dev == own.st_dev;
+  const auto inode = namespace_inode(dir, "ns/ipc");
+  return inode && *inode == own.st_ino;
 }
 
 // One hold found in a process: an object (System V or not, shmid or inode), the bytes mapped
 // and the mappings (0 for an open descriptor).
 struct Held {
   bool sysv = false;
+  dev_t dev = 0;  // POSIX
   std::uint64_t object = 0;
   std::uint64_t bytes = 0;
   std::uint64_t mappings = 0;
@@ -243,11 +234,12 @@ struct Held {
 // of one object, adding their bytes and mappings.
 void merge_held(std::vector<Held>& held) {
   std::sort(held.begin(), held.end(), [](const Held& a, const Held& b) {
-    return std::pair(a.sysv, a.object) < std::pair(b.sysv, b.object);
+    return std::tuple(a.sysv, a.dev, a.object) < std::tuple(b.sysv, b.dev, b.object);
   });
   std::size_t out = 0;
   for (std::size_t i = 0; i < held.size(); ++i) {
-    if (out > 0 && held[out - 1].sysv == held[i].sysv && held[out - 1].object == held[i].object) {
+    if (out > 0 && held[out - 1].sysv == held[i].sysv && held[out - 1].dev == held[i].dev &&
+        held[out - 1].object == held[i].object) {
       held[out - 1].bytes += held[i].bytes;
       held[out - 1].mappings += held[i].mappings;
     } else {
@@ -257,10 +249,15 @@ void merge_held(std::vector<Held>& held) {
   held.resize(out);
 }
 
-// Adds to `held` the POSIX objects (regular files on device `dev`) that process directory `dir`
+// Whether `dev` is one of `devs` (a few: /dev/shm's, or one per container).
+bool is_shm_device(const std::vector<dev_t>& devs, dev_t dev) {
+  return std::find(devs.begin(), devs.end(), dev) != devs.end();
+}
+
+// Adds to `held` the POSIX objects (regular files on one of `devs`) that process directory `dir`
 // holds open: a stat of each descriptor follows its link to the file. The descriptors are read
 // with getdents64 into `entries` (no DIR to allocate).
-void add_open_objects(int dir, dev_t dev, std::vector<std::uint64_t>& entries,
+void add_open_objects(int dir, const std::vector<dev_t>& devs, std::vector<std::uint64_t>& entries,
                       std::vector<Held>& held) {
   const int fds = openat(dir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fds < 0) return;
@@ -275,7 +272,9 @@ void add_open_objects(int dir, dev_t dev, std::vector<std::uint64_t>& entries,
       if (entry->d_name[0] == '.') continue;
       struct stat st {};
       if (fstatat(fds, entry->d_name, &st, 0) != 0) continue;
-      if (S_ISREG(st.st_mode) && st.st_dev == dev) held.push_back({false, st.st_ino, 0, 0});
+      if (S_ISREG(st.st_mode) && is_shm_device(devs, st.st_dev)) {
+        held.push_back({false, st.st_dev, st.st_ino, 0, 0});
+      }
     }
   }
   close(fds);
@@ -323,14 +322,15 @@ Result<HolderMap> scan_holders(const HolderScan& scan) {
     held.clear();
     // The namespace is asked only of a process that maps a segment, once.
     std::optional<bool> same_ns;
-    if (!know_ns) same_ns = true;
+    if (!know_ns || scan.every_ipc_namespace) same_ns = true;
     const auto in_own_namespace = [&] {
       if (!same_ns) same_ns = in_ipc_namespace(dir, own_ns);
       return *same_ns;
     };
+    const bool posix = !scan.posix_devs.empty();
     std::string_view rest = reader.text();
     while (!rest.empty()) {
-      if (!scan.posix_dev) {
+      if (!posix) {
         // Segments only: the lines that do not name "/SYSV" need no parsing.
         const auto sysv = rest.find("/SYSV");
         if (sysv == std::string_view::npos) break;
@@ -344,15 +344,15 @@ Result<HolderMap> scan_holders(const HolderScan& scan) {
       if (!parse_maps_line(line, m)) continue;
       const bool segment = scan.sysv && is_sysv_path(m.path);
       // A segment not asked for needs no namespace check unless it could be taken for an object.
-      if (segment && !scan.posix_dev && !is_wanted(m.inode)) continue;
+      if (segment && !posix && !is_wanted(m.inode)) continue;
       if (segment && in_own_namespace()) {
-        if (is_wanted(m.inode)) held.push_back({true, m.inode, m.bytes, 1});
-      } else if (scan.posix_dev && makedev(m.major, m.minor) == *scan.posix_dev) {
-        held.push_back({false, m.inode, m.bytes, 1});
+        if (is_wanted(m.inode)) held.push_back({true, 0, m.inode, m.bytes, 1});
+      } else if (posix && is_shm_device(scan.posix_devs, makedev(m.major, m.minor))) {
+        held.push_back({false, makedev(m.major, m.minor), m.inode, m.bytes, 1});
       }
     }
     // Open descriptors of objects, mapped or not.
-    if (scan.posix_dev) add_open_objects(dir, *scan.posix_dev, fd_entries, held);
+    if (posix) add_open_objects(dir, scan.posix_devs, fd_entries, held);
     if (!held.empty()) {
       merge_held(held);
       ProcessInfo info;
@@ -368,13 +368,18 @@ Result<HolderMap> scan_holders(const HolderScan& scan) {
       info.cmdline =
           cmdline_text(reader.read(dir, "cmdline") ? std::string(reader.text()) : std::string());
       result.processes.push_back(std::move(info));
+      // With every namespace, each segment is named by its namespace too.
+      std::uint64_t ipc_ns = 0;
+      if (scan.every_ipc_namespace) ipc_ns = namespace_inode(dir, "ns/ipc").value_or(0);
       for (const Held& object : held) {
         Holding h;
         h.pid = pid;
         h.sysv = object.sysv;
         if (h.sysv) {
           h.shmid = static_cast<int>(object.object);
+          h.ipc_ns = ipc_ns;
         } else {
+          h.dev = object.dev;
           h.ino = static_cast<ino_t>(object.object);
         }
         h.mapped = object.bytes;

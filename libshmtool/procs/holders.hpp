@@ -27,11 +27,14 @@ struct ProcessInfo {
   std::string cmdline;  // arguments joined by spaces; empty for a kernel thread
 };
 
-/// One process's hold of one object: a System V segment (shmid) or a POSIX object (inode).
+/// One process's hold of one object: a System V segment (shmid, in an IPC namespace) or a
+/// POSIX object (device and inode).
 struct Holding {
   pid_t pid = 0;
   bool sysv = true;
   int shmid = -1;                 // sysv
+  std::uint64_t ipc_ns = 0;       // sysv: its namespace's inode (0: the caller's namespace)
+  dev_t dev = 0;                  // POSIX
   ino_t ino = 0;                  // POSIX
   std::uint64_t mapped = 0;       // bytes mapped (0: only an open descriptor)
   std::uint64_t attachments = 0;  // its mappings of the object (shmat twice: 2)
@@ -46,14 +49,15 @@ struct HolderMap {
 
   /// Returns the holder `pid`, or nullptr.
   const ProcessInfo* process(pid_t pid) const;
-  /// Returns the pids holding segment `shmid`, ascending.
-  std::vector<pid_t> segment_holders(int shmid) const;
-  /// Returns the pids holding the POSIX object of inode `ino`, ascending.
-  std::vector<pid_t> object_holders(ino_t ino) const;
-  /// Returns how many processes hold the POSIX object of inode `ino`, when the walk can tell:
-  /// nullopt when it found none but could not read some processes and was not made by root
-  /// (another user's process may hold it: no one may call it orphaned then).
-  std::optional<std::uint64_t> object_nattch(ino_t ino) const;
+  /// Returns the pids holding segment `shmid` of namespace `ipc_ns` (0: the caller's, when the
+  /// walk was not of every namespace), ascending.
+  std::vector<pid_t> segment_holders(int shmid, std::uint64_t ipc_ns = 0) const;
+  /// Returns the pids holding the POSIX object of device `dev` and inode `ino`, ascending.
+  std::vector<pid_t> object_holders(dev_t dev, ino_t ino) const;
+  /// Returns how many processes hold that POSIX object, when the walk can tell: nullopt when
+  /// it found none but could not read some processes and was not made by root (another
+  /// user's process may hold it: no one may call it orphaned then).
+  std::optional<std::uint64_t> object_nattch(dev_t dev, ino_t ino) const;
   /// Returns how many attachments of segment `shmid` the walk saw (a process may have two).
   std::uint64_t segment_attachments(int shmid) const;
 };
@@ -61,11 +65,14 @@ struct HolderMap {
 /// What to look for.
 struct HolderScan {
   bool sysv = true;  // segments of the caller's IPC namespace
+  // Segments of every IPC namespace instead (--all-namespaces): each hold names its
+  // namespace (Holding::ipc_ns), since ids repeat across namespaces.
+  bool every_ipc_namespace = false;
   // Only these segments, if set: the holders of others are neither looked at nor named (stat
   // of one segment reads one holder's names, not every holder's).
   std::optional<std::vector<int>> shmids;
-  std::optional<dev_t> posix_dev;  // objects on this device (/dev/shm's), if set
-  std::string proc = "/proc";      // tests point it elsewhere
+  std::vector<dev_t> posix_devs;  // objects on these devices (/dev/shm's, or each one's)
+  std::string proc = "/proc";     // tests point it elsewhere
 };
 
 /// Walks /proc once. Fails only when /proc itself cannot be read.

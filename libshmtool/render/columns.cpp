@@ -61,7 +61,8 @@ using C = CellContext&;
 std::string pids_text(RowRef r, const CellContext& c) {
   if (c.holders == nullptr) return na();
   const std::vector<pid_t> pids =
-      r.sysv ? c.holders->segment_holders(r.sysv->id) : c.holders->object_holders(r.posix->ino);
+      r.sysv ? c.holders->segment_holders(r.sysv->id, r.common.ns ? r.common.ns->inode : 0)
+             : c.holders->object_holders(r.posix->dev, r.posix->ino);
   std::string out;
   for (pid_t pid : pids) {
     if (!out.empty()) out += ',';
@@ -78,7 +79,7 @@ std::string creator_command(RowRef r) {
   return creator ? creator->comm : na();
 }
 
-constexpr std::array<Column, 23> kColumns{{
+constexpr std::array<Column, 26> kColumns{{
     {"KEY", "key, as 0x and eight hex digits", Align::left, false,
      [](R r, C) {
        return sysv_text(r, [](const SegmentRecord& s) { return format_key_hex(s.key); });
@@ -164,6 +165,17 @@ constexpr std::array<Column, 23> kColumns{{
     {"COMMAND", "the creator's command, while it runs (segments)", Align::left, false,
      [](R r, C) { return creator_command(r); },
      [](R r, C) -> SortKey { return creator_command(r); }},
+    {"NS", "the IPC namespace's inode (--all-namespaces)", Align::right, false,
+     [](R r, C) { return r.common.ns ? std::to_string(r.common.ns->inode) : na(); },
+     [](R r, C) -> SortKey { return r.common.ns ? SortKey(r.common.ns->inode) : absent_key(); }},
+    {"NSPID", "the lowest pid in the namespace (--all-namespaces)", Align::right, false,
+     [](R r, C) { return r.common.ns ? std::to_string(r.common.ns->pid) : na(); },
+     [](R r, C) -> SortKey {
+       return r.common.ns ? SortKey(std::int64_t{r.common.ns->pid}) : absent_key();
+     }},
+    {"NSCOMM", "that process's command (--all-namespaces)", Align::left, false,
+     [](R r, C) { return r.common.ns ? r.common.ns->comm : na(); },
+     [](R r, C) -> SortKey { return r.common.ns ? r.common.ns->comm : na(); }},
 }};
 
 // The holder's columns of `who`: one row is a process's hold of one object.
@@ -208,6 +220,9 @@ constexpr std::array<std::string_view, 10> kAllDefaultNames{
 constexpr std::array<std::string_view, 8> kWhoDefaultNames{"PID",  "USER", "COMMAND", "TYPE",
                                                            "NAME", "ID",   "SIZE",    "MAPPED"};
 
+// The columns --all-namespaces puts first: which namespace a row is of.
+constexpr std::array<std::string_view, 3> kNamespaceNames{"NS", "NSPID", "NSCOMM"};
+
 // The object's columns `who` does not take: PIDS (the row is one holder) and list's COMMAND
 // (the creator's: who's COMMAND is the holder's), RSS and SWAP (read from another file).
 constexpr std::array<std::string_view, 4> kNotInWho{"PIDS", "COMMAND", "RSS", "SWAP"};
@@ -216,6 +231,17 @@ bool same_name(std::string_view column, std::string_view name) {
   return std::equal(column.begin(), column.end(), name.begin(), name.end(), [](char a, char b) {
     return a == std::toupper(static_cast<unsigned char>(b));
   });
+}
+
+std::vector<const Column*> pick(std::span<const std::string_view> names,
+                                const std::vector<const Column*>& from) {
+  std::vector<const Column*> out;
+  for (std::string_view name : names) {
+    for (const Column* c : from) {
+      if (c->name == name) out.push_back(c);
+    }
+  }
+  return out;
 }
 
 // A set of columns: every one a command takes, and those it shows without -o.
@@ -240,10 +266,18 @@ struct ColumnSet {
                        "unknown column '" + std::string(name) + "' (known: " + known + ")");
   }
 
-  Result<std::vector<const Column*>> parse(std::string_view spec) const {
+  // The defaults, after the namespace's columns when `namespaces` (--all-namespaces).
+  std::vector<const Column*> defaults_of(bool namespaces) const {
+    if (!namespaces) return defaults;
+    std::vector<const Column*> out = pick(kNamespaceNames, columns);
+    out.insert(out.end(), defaults.begin(), defaults.end());
+    return out;
+  }
+
+  Result<std::vector<const Column*>> parse(std::string_view spec, bool namespaces) const {
     std::vector<const Column*> out;
     if (!spec.empty() && spec.front() == '+') {
-      out = defaults;
+      out = defaults_of(namespaces);
       spec.remove_prefix(1);
     }
     if (spec.empty()) return usage_error("-o", "no columns named");
@@ -269,17 +303,6 @@ struct ColumnSet {
     return column;
   }
 };
-
-std::vector<const Column*> pick(std::span<const std::string_view> names,
-                                const std::vector<const Column*>& from) {
-  std::vector<const Column*> out;
-  for (std::string_view name : names) {
-    for (const Column* c : from) {
-      if (c->name == name) out.push_back(c);
-    }
-  }
-  return out;
-}
 
 const ColumnSet& list_set(TypeSelection types) {
   static const std::array<ColumnSet, 3> sets = [] {
@@ -320,16 +343,17 @@ std::span<const Column> all_columns() {
   return kColumns;
 }
 
-std::vector<const Column*> default_columns(TypeSelection types) {
-  return list_set(types).defaults;
+std::vector<const Column*> default_columns(TypeSelection types, bool namespaces) {
+  return list_set(types).defaults_of(namespaces);
 }
 
 const Column* find_column(std::string_view name) {
   return list_set(TypeSelection::sysv).find(name);
 }
 
-Result<std::vector<const Column*>> parse_column_list(std::string_view spec, TypeSelection types) {
-  return list_set(types).parse(spec);
+Result<std::vector<const Column*>> parse_column_list(std::string_view spec, TypeSelection types,
+                                                     bool namespaces) {
+  return list_set(types).parse(spec, namespaces);
 }
 
 Result<const Column*> parse_sort_column(std::string_view name) {
@@ -340,12 +364,12 @@ std::span<const Column* const> who_columns() {
   return who_set().columns;
 }
 
-std::vector<const Column*> default_who_columns() {
-  return who_set().defaults;
+std::vector<const Column*> default_who_columns(bool namespaces) {
+  return who_set().defaults_of(namespaces);
 }
 
-Result<std::vector<const Column*>> parse_who_column_list(std::string_view spec) {
-  return who_set().parse(spec);
+Result<std::vector<const Column*>> parse_who_column_list(std::string_view spec, bool namespaces) {
+  return who_set().parse(spec, namespaces);
 }
 
 Result<const Column*> parse_who_sort_column(std::string_view name) {

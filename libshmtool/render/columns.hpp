@@ -52,16 +52,20 @@ bool needs_holders(const Column& column, bool posix);
 /// Returns every column, in the SPEC's order.
 std::span<const Column> all_columns();
 
-/// Returns the columns `list` shows without -o, for the kinds `types` selects.
-std::vector<const Column*> default_columns(TypeSelection types = TypeSelection::sysv);
+/// Returns the columns `list` shows without -o, for the kinds `types` selects; with
+/// `namespaces` (--all-namespaces), NS, NSPID and NSCOMM first.
+std::vector<const Column*> default_columns(TypeSelection types = TypeSelection::sysv,
+                                           bool namespaces = false);
 
 /// Returns the column called `name` (any case), or nullptr.
 const Column* find_column(std::string_view name);
 
-/// Parses -o: "KEY,ID,SIZE" names the columns; "+RSS,SWAP" adds to the defaults. Fails with a
-/// usage Error naming the unknown column and listing the known ones.
+/// Parses -o: "KEY,ID,SIZE" names the columns; "+RSS,SWAP" adds to the defaults (as
+/// default_columns gives them). Fails with a usage Error naming the unknown column and listing
+/// the known ones.
 Result<std::vector<const Column*>> parse_column_list(std::string_view spec,
-                                                     TypeSelection types = TypeSelection::sysv);
+                                                     TypeSelection types = TypeSelection::sysv,
+                                                     bool namespaces = false);
 
 /// Parses a --sort column name, as find_column, failing with a usage Error.
 Result<const Column*> parse_sort_column(std::string_view name);
@@ -70,11 +74,13 @@ Result<const Column*> parse_sort_column(std::string_view name);
 /// the object's, as in `list` (but PIDS, list's COMMAND, RSS and SWAP).
 std::span<const Column* const> who_columns();
 
-/// Returns the columns `who` shows without -o: PID USER COMMAND TYPE NAME ID SIZE MAPPED.
-std::vector<const Column*> default_who_columns();
+/// Returns the columns `who` shows without -o: PID USER COMMAND TYPE NAME ID SIZE MAPPED
+/// (after NS, NSPID and NSCOMM with `namespaces`).
+std::vector<const Column*> default_who_columns(bool namespaces = false);
 
 /// Parses `who`'s -o, as parse_column_list.
-Result<std::vector<const Column*>> parse_who_column_list(std::string_view spec);
+Result<std::vector<const Column*>> parse_who_column_list(std::string_view spec,
+                                                         bool namespaces = false);
 
 /// Parses `who`'s --sort, as parse_sort_column.
 Result<const Column*> parse_who_sort_column(std::string_view name);

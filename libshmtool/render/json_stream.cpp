@@ -100,6 +100,16 @@ void append_object_json(std::string& out, const R& record, NameResolver& names) 
         },
         field.value(record, names));
   }
+  if (record.ns) {
+    // With --all-namespaces, after the kind's own members: as dom_of adds it.
+    out += ",\"ns\":{\"inode\":";
+    append_number(out, record.ns->inode);
+    out += ",\"pid\":";
+    append_number(out, static_cast<std::int64_t>(record.ns->pid));
+    out += ",\"comm\":";
+    append_json_string(out, record.ns->comm);
+    out += '}';
+  }
   out += '}';
 }
 

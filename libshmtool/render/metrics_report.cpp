@@ -83,17 +83,27 @@ std::string label(std::string_view name, std::string_view value) {
   return std::string(name) + "=\"" + escape_label_value(value) + "\"";
 }
 
-// The labels of one object: type, id, key, name, owner.
+// The labels of one object: type, id, key, name, owner; with --all-namespaces also ns (the
+// IPC namespace's inode) and ns_pid (its lowest pid). ns_pid keeps two /dev/shm of one IPC
+// namespace apart (a process may mount its own tmpfs there without a namespace of its own):
+// the same name in both would otherwise be one series twice, which Prometheus rejects.
 std::string object_labels(RowRef row, NameResolver& names) {
   const auto user = names.user_name(row.common.uid);
   const std::string owner = user ? *user : std::to_string(row.common.uid);
+  std::string labels;
   if (row.sysv != nullptr) {
     const std::string key = format_key_hex(row.sysv->key);
-    return label("type", "sysv") + "," + label("id", std::to_string(row.sysv->id)) + "," +
-           label("key", key) + "," + label("name", key) + "," + label("owner", owner);
+    labels = label("type", "sysv") + "," + label("id", std::to_string(row.sysv->id)) + "," +
+             label("key", key) + "," + label("name", key) + "," + label("owner", owner);
+  } else {
+    labels = label("type", "posix") + "," + label("id", "") + "," + label("key", "") + "," +
+             label("name", posix_display_name(row.posix->name)) + "," + label("owner", owner);
   }
-  return label("type", "posix") + "," + label("id", "") + "," + label("key", "") + "," +
-         label("name", posix_display_name(row.posix->name)) + "," + label("owner", owner);
+  if (row.common.ns) {
+    labels += "," + label("ns", std::to_string(row.common.ns->inode)) + "," +
+              label("ns_pid", std::to_string(row.common.ns->pid));
+  }
+  return labels;
 }
 
 // A sum that is unknown once one of its terms is.

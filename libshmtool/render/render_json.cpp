@@ -14,10 +14,19 @@ nlohmann::ordered_json dom_of(const R& record, NameResolver& names) {
     std::visit([&member](auto&& value) { member = std::forward<decltype(value)>(value); },
                field.value(record, names));
   }
+  if (record.ns) j["ns"] = namespace_json(*record.ns);
   return j;
 }
 
 }  // namespace
+
+nlohmann::ordered_json namespace_json(const NamespaceTag& ns) {
+  nlohmann::ordered_json j;
+  j["inode"] = ns.inode;
+  j["pid"] = static_cast<std::int64_t>(ns.pid);
+  j["comm"] = ns.comm;
+  return j;
+}
 
 nlohmann::ordered_json segment_json(const SegmentRecord& s, NameResolver& names) {
   return dom_of(s, names);

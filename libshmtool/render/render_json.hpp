@@ -10,6 +10,9 @@
 
 namespace shmtool {
 
+/// Returns {"inode", "pid", "comm"}: the "ns" member of an object found by --all-namespaces.
+nlohmann::ordered_json namespace_json(const NamespaceTag& ns);
+
 /// Returns the segment object: every key of the SPEC, numbers as numbers, null for unknown.
 nlohmann::ordered_json segment_json(const SegmentRecord& segment, NameResolver& names);
 

@@ -22,13 +22,15 @@ struct WhoRow {
   operator RowRef() const { return RowRef(*object, *process, *holding); }  // NOLINT: implicit
 };
 
-/// Joins each hold in `holders` with its object among `objects`, by pid, then object. A hold
+/// Joins each hold in `holders` with its object among `objects` (a segment by its namespace
+/// and id, an object by device and inode), by pid, then object. A hold
 /// of an object not among them (a POSIX object unlinked while still mapped, a segment removed
 /// since it was listed) has no row.
 std::vector<WhoRow> join_holders(const HolderMap& holders, std::span<const AnyRecord> objects);
 
 /// Returns {"attachments": [{"pid", "uid", "user", "comm", "cmdline", "segment": {"type",
-/// "id", "key", "key_hex", "name", "size"}, "mapped"}, ...]}.
+/// "id", "key", "key_hex", "name", "size"}, "mapped"}, ...]}; with --all-namespaces the
+/// segment object ends with "ns": {"inode", "pid", "comm"}.
 nlohmann::ordered_json who_json(std::span<const WhoRow> rows, NameResolver& names);
 
 }  // namespace shmtool

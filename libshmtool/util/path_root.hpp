@@ -23,4 +23,8 @@ enum class Links {
 /// for a link that `links` refuses; EXDEV-free: mount points inside the root are crossed).
 int open_in_root(const char* path, int flags, Links links);
 
+/// Opens `path` under directory `root` (a descriptor of another process's /proc/PID/root) with
+/// openat2(RESOLVE_IN_ROOT), as open_in_root does under the root set with set_path_root.
+int open_under(int root, const char* path, int flags, Links links);
+
 }  // namespace shmtool

@@ -5,6 +5,8 @@
 
 #include <cerrno>
 
+#include "util/whole_number.hpp"
+
 namespace shmtool {
 
 bool FileReader::read(int dir, const char* path) {
@@ -55,6 +57,21 @@ std::string_view proc_stat_field(std::string_view stat, int number) {
     if (end == std::string_view::npos) return {};
     rest.remove_prefix(end);
   }
+}
+
+std::optional<std::uint64_t> namespace_inode(int dir, const char* path) {
+  char link[64];
+  const ssize_t n = readlinkat(dir, path, link, sizeof link);
+  if (n < 0) return std::nullopt;
+  const std::string_view text(link, static_cast<std::size_t>(n));
+  const auto open = text.find(":[");
+  std::uint64_t inode = 0;
+  if (static_cast<std::size_t>(n) == sizeof link || open == std::string_view::npos ||
+      !text.ends_with("]") || !parse_whole(text.substr(open + 2, text.size() - open - 3), inode)) {
+    errno = EINVAL;  // not a namespace link
+    return std::nullopt;
+  }
+  return inode;
 }
 
 }  // namespace shmtool

@@ -3,6 +3,7 @@
 // field of /proc/PID/stat.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,5 +34,9 @@ std::optional<std::string> read_file_at(int dir, const char* path);
 /// 22 starttime) of the text of /proc/PID/stat; empty when there is no such field. The
 /// command name may hold spaces and parentheses: the fields after it follow the last ')'.
 std::string_view proc_stat_field(std::string_view stat, int number);
+
+/// Returns the inode a namespace link names ("ipc:[4026531839]"): `path` relative to directory
+/// `dir` (a process's "ns/ipc"). nullopt, with errno set, when it cannot be read.
+std::optional<std::uint64_t> namespace_inode(int dir, const char* path);
 
 }  // namespace shmtool

@@ -98,3 +98,12 @@ add_dependencies(who_test posix_peer)
 target_compile_definitions(metrics_test PRIVATE POSIX_PEER="$<TARGET_FILE:posix_peer>")
 add_dependencies(metrics_test posix_peer)
 target_compile_definitions(ns_test PRIVATE SHMTOOL_TEST_PYTHON="${SHMTOOL_TEST_PYTHON}")
+
+# --all-namespaces: as if on a host of its own (tests/support/private_host.sh: a PID namespace
+# with its own /proc, besides private IPC and mount namespaces), so a walk of /proc finds only
+# the namespaces the tests make.
+set(CMAKE_CROSSCOMPILING_EMULATOR ${CMAKE_CURRENT_LIST_DIR}/../support/private_host.sh)
+shmtool_functional_test(all_namespaces_test ${CMAKE_CURRENT_LIST_DIR}/all_namespaces_test.cpp)
+target_link_libraries(all_namespaces_test PRIVATE shmtool_posix_support)
+set(CMAKE_CROSSCOMPILING_EMULATOR "${_shmtool_saved_emulator}")
+target_compile_definitions(all_namespaces_test PRIVATE SHMTOOL_TEST_PYTHON="${SHMTOOL_TEST_PYTHON}")

@@ -26,7 +26,9 @@ const std::vector<std::string> kSpecColumns{"KEY", "ID", "OWNER", "GROUP", "CUSE
                                             // Version 2: POSIX objects beside segments.
                                             "TYPE", "NAME", "ALLOCATED", "MTIME",
                                             // Who holds it.
-                                            "PIDS", "COMMAND"};
+                                            "PIDS", "COMMAND",
+                                            // Which namespace (--all-namespaces).
+                                            "NS", "NSPID", "NSCOMM"};
 const std::vector<std::string> kSpecDefaults{"KEY",    "ID",     "OWNER", "PERMS", "SIZE",
                                              "NATTCH", "STATUS", "CPID",  "LPID"};
 

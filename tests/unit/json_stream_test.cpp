@@ -67,6 +67,23 @@ TEST(AppendSegmentJson, MatchesTheDomAtTheEdgesOfEveryField) {
   EXPECT_EQ(out, reference_dump(segment_json(r, names)));
 }
 
+TEST(AppendSegmentJson, MatchesTheDomWithTheNamespaceLast) {
+  test::FakeNames names;
+  SegmentRecord s = sample(32773);
+  s.ns = std::make_shared<NamespaceTag>(NamespaceTag{4026532500, 40, "bad\xff\"name"});
+  std::string out;
+  append_segment_json(out, s, names);
+  EXPECT_EQ(out, reference_dump(segment_json(s, names)));
+  EXPECT_NE(out.find(R"(,"ns":{"inode":4026532500,"pid":40,"comm":"bad)"), std::string::npos);
+  EXPECT_TRUE(out.ends_with("\"}}")) << out;
+  PosixRecord p;
+  p.name = "frames";
+  p.ns = s.ns;
+  std::string streamed;
+  append_posix_json(streamed, p, names);
+  EXPECT_EQ(streamed, reference_dump(posix_json(p, names)));
+}
+
 TEST(AppendPosixJson, MatchesTheDomForHostileAndInvalidNames) {
   test::FakeNames names;
   for (const std::string name : {"plain", "new\nline\x1b[31m", "quote\"back\\", "bad\xff\xfe"}) {

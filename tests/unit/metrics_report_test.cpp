@@ -94,6 +94,20 @@ TEST(RenderMetrics, EveryFamilyHasHelpAndTypeBeforeItsSamplesWhichStayTogether) 
   EXPECT_EQ(text.find("shmtool_segment_last_attach_time_seconds"), std::string::npos);
 }
 
+TEST(RenderMetrics, ObjectsOfEveryNamespaceAreLabelledWithItsInodeAndLowestPid) {
+  test::FakeNames names;
+  std::vector<AnyRecord> records = objects();
+  const auto box = std::make_shared<NamespaceTag>(NamespaceTag{4026532500, 40, "postgres"});
+  std::get<SegmentRecord>(records[0]).ns = box;
+  MetricsInput input;
+  input.objects = records;
+  const std::string text = render_metrics(input, names);
+  EXPECT_NE(text.find("owner=\"alice\",ns=\"4026532500\",ns_pid=\"40\"} "), std::string::npos)
+      << text;
+  // An object found without --all-namespaces has no such labels.
+  EXPECT_NE(text.find("name=\"/fr\\\"ames\",owner=\"root\"} "), std::string::npos) << text;
+}
+
 TEST(RenderMetrics, UnknownValuesAreLeftOutNotZero) {
   test::FakeNames names;
   std::vector<AnyRecord> records = objects();

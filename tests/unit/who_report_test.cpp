@@ -33,10 +33,10 @@ PosixRecord object(std::string name, ino_t ino, std::uint64_t size) {
 HolderMap holders() {
   HolderMap map;
   map.processes = {{10, 1000, "viewer", "viewer --fast"}, {20, 0, "daemon", ""}};
-  map.holdings = {{10, true, 7, 0, 8192},
-                  {10, false, -1, 55, 4096},
-                  {20, true, 9, 0, 4096},
-                  {20, false, -1, 56, 4096}};
+  map.holdings = {{.pid = 10, .sysv = true, .shmid = 7, .mapped = 8192},
+                  {.pid = 10, .sysv = false, .ino = 55, .mapped = 4096},
+                  {.pid = 20, .sysv = true, .shmid = 9, .mapped = 4096},
+                  {.pid = 20, .sysv = false, .ino = 56, .mapped = 4096}};
   return map;
 }
 
@@ -53,6 +53,39 @@ TEST(JoinHolders, JoinsEachHoldWithItsObjectAndDropsUnknownObjects) {
   EXPECT_EQ(std::get<SegmentRecord>(*rows[0].object).id, 7);
   EXPECT_EQ(rows[0].holding->mapped, 8192U);
   EXPECT_EQ(std::get<PosixRecord>(*rows[1].object).name, "frames");
+}
+
+TEST(JoinHolders, MatchesASegmentWithinItsNamespaceAndAnObjectOnItsDevice) {
+  // Two namespaces with a segment 7 each, two /dev/shm with an inode 55 each.
+  const auto host = std::make_shared<NamespaceTag>(NamespaceTag{4026531839, 1, "init"});
+  const auto box = std::make_shared<NamespaceTag>(NamespaceTag{4026532500, 40, "postgres"});
+  SegmentRecord host_segment = segment(7, 0x1, 100);
+  host_segment.ns = host;
+  SegmentRecord box_segment = segment(7, 0x2, 200);
+  box_segment.ns = box;
+  PosixRecord host_object = object("a", 55, 300);
+  host_object.dev = 21;
+  PosixRecord box_object = object("b", 55, 400);
+  box_object.dev = 22;
+  const std::vector<AnyRecord> records{host_segment, box_segment, host_object, box_object};
+  HolderMap map;
+  map.processes = {{10, 0, "viewer", ""}, {41, 0, "postgres", ""}};
+  map.holdings = {{.pid = 10, .sysv = true, .shmid = 7, .ipc_ns = 4026531839},
+                  {.pid = 10, .sysv = false, .dev = 21, .ino = 55},
+                  {.pid = 41, .sysv = true, .shmid = 7, .ipc_ns = 4026532500},
+                  {.pid = 41, .sysv = false, .dev = 22, .ino = 55}};
+  const std::vector<WhoRow> rows = join_holders(map, records);
+  ASSERT_EQ(rows.size(), 4U);
+  EXPECT_EQ(std::get<SegmentRecord>(*rows[0].object).key, 0x1U);
+  EXPECT_EQ(std::get<PosixRecord>(*rows[1].object).name, "a");
+  EXPECT_EQ(std::get<SegmentRecord>(*rows[2].object).key, 0x2U);
+  EXPECT_EQ(std::get<PosixRecord>(*rows[3].object).name, "b");
+  EXPECT_EQ(map.segment_holders(7, 4026532500), std::vector<pid_t>{41});
+  EXPECT_EQ(map.object_holders(21, 55), std::vector<pid_t>{10});
+  test::FakeNames names;
+  const auto j = who_json(rows, names);
+  EXPECT_EQ(j["attachments"][2]["segment"]["ns"].dump(),
+            R"({"inode":4026532500,"pid":40,"comm":"postgres"})");
 }
 
 TEST(WhoJson, HasTheSpecsKeysTypedForEachKind) {

@@ -6,6 +6,7 @@
 #include "command.hpp"
 #include "failure.hpp"
 #include "filter_options.hpp"
+#include "namespace_entry.hpp"
 #include "render/columns.hpp"
 #include "render/json_stream.hpp"
 #include "render/list_filter.hpp"
@@ -22,6 +23,7 @@ namespace {
 struct ListOptions {
   TableArgs table;
   FilterArgs filters;
+  bool all_namespaces = false;
 };
 
 std::string column_help() {
@@ -62,25 +64,24 @@ class FilteredRows final : public SegmentSink {
   TableBuilder& table_;
 };
 
-// Lists POSIX objects, or both kinds (--type posix|all).
-int list_objects(const ListOptions& options, Context& context, const ListFilter& filter,
-                 TypeSelection types, const std::vector<const Column*>& columns,
-                 const Column* sort_by, bool wants_usage, const TableOptions& layout,
-                 const std::optional<HolderMap>& holders) {
-  std::vector<AnyRecord> objects;
-  if (types == TypeSelection::all) {
-    SegmentTable table =
-        unwrap(list_segments(context.kernel, wants_usage ? Usage::read : Usage::skip));
-    objects.reserve(table.segments.size());
-    for (SegmentRecord& s : table.segments)
-      objects.emplace_back(std::move(s));
-  }
-  std::vector<PosixRecord> posix = unwrap(list_posix_objects(context.shm_dir()));
-  objects.reserve(objects.size() + posix.size());
-  for (PosixRecord& p : posix) {
-    if (holders) p.nattch = holders->object_nattch(p.ino);
-    objects.emplace_back(std::move(p));
-  }
+// What list_rows worked out of the options: the columns, the sort, and what to read.
+struct ListPlan {
+  TypeSelection types = TypeSelection::sysv;
+  std::vector<const Column*> columns;
+  const Column* sort_by = nullptr;
+  bool wants_usage = false;  // rss and swap
+  bool wants_holders = false;
+  TableOptions layout;
+  ListFilter filter;
+};
+
+// Filters, sorts and prints objects of either kind (or both), as gathered.
+int write_objects(const ListOptions& options, Context& context, const ListPlan& plan,
+                  std::vector<AnyRecord>& objects) {
+  const ListFilter& filter = plan.filter;
+  const Column* sort_by = plan.sort_by;
+  const TableOptions& layout = plan.layout;
+  const std::vector<const Column*>& columns = plan.columns;
   apply_filter(filter, objects);
   if (sort_by != nullptr) {
     sort_objects(objects, *sort_by, options.table.reverse ? Order::descending : Order::ascending,
@@ -101,6 +102,59 @@ int list_objects(const ListOptions& options, Context& context, const ListFilter&
   return kSuccess;
 }
 
+// Lists POSIX objects, or both kinds (--type posix|all).
+int list_objects(const ListOptions& options, Context& context, const ListPlan& plan,
+                 const std::optional<HolderMap>& holders) {
+  std::vector<AnyRecord> objects;
+  if (plan.types == TypeSelection::all) {
+    SegmentTable table =
+        unwrap(list_segments(context.kernel, plan.wants_usage ? Usage::read : Usage::skip));
+    objects.reserve(table.segments.size());
+    for (SegmentRecord& s : table.segments)
+      objects.emplace_back(std::move(s));
+  }
+  std::vector<PosixRecord> posix = unwrap(list_posix_objects(context.shm_dir()));
+  objects.reserve(objects.size() + posix.size());
+  for (PosixRecord& p : posix) {
+    if (holders) p.nattch = holders->object_nattch(p.dev, p.ino);
+    objects.emplace_back(std::move(p));
+  }
+  return write_objects(options, context, plan, objects);
+}
+
+// --all-namespaces: the objects of every IPC namespace (and every /dev/shm), by namespace.
+int list_every_namespace(const ListOptions& options, Context& context, ListPlan& plan) {
+  const bool posix = plan.types != TypeSelection::sysv;
+  const HostNamespaces host = find_all_namespaces(context, posix);
+  std::optional<HolderMap> holders;
+  if (plan.wants_holders) {
+    HolderScan request;
+    request.sysv = plan.types != TypeSelection::posix;
+    request.every_ipc_namespace = true;
+    if (posix) request.posix_devs = shm_devices(host);
+    holders = unwrap(scan_holders(request));
+    plan.layout.holders = &*holders;
+  }
+  std::vector<AnyRecord> objects;
+  if (plan.types != TypeSelection::posix) {
+    for (SegmentRecord& s :
+         segments_of_every_namespace(context, host, plan.wants_usage ? Usage::read : Usage::skip)) {
+      objects.emplace_back(std::move(s));
+    }
+  }
+  if (posix) {
+    for (PosixRecord& p : objects_of_every_namespace(context, host)) {
+      if (holders) p.nattch = holders->object_nattch(p.dev, p.ino);
+      objects.emplace_back(std::move(p));
+    }
+    // Each namespace's segments, then its objects.
+    std::stable_sort(objects.begin(), objects.end(), [](const AnyRecord& a, const AnyRecord& b) {
+      return RowRef(a).common.ns->pid < RowRef(b).common.ns->pid;
+    });
+  }
+  return write_objects(options, context, plan, objects);
+}
+
 // After a table on a terminal: one note when locks of removed segments remain that the caller
 // may remove. Never in a pipe: scripts do not pay for reading every semaphore set.
 void note_stale_locks(Context& context) {
@@ -118,41 +172,40 @@ void note_stale_locks(Context& context) {
 }
 
 int list_rows(const ListOptions& options, Context& context) {
-  const TypeSelection types = type_selection(options.filters);
-  std::vector<const Column*> columns = default_columns(types);
+  ListPlan plan;
+  const TypeSelection types = plan.types = type_selection(options.filters);
+  const bool namespaces = options.all_namespaces;
+  std::vector<const Column*>& columns = plan.columns = default_columns(types, namespaces);
   if (options.table.columns_opt->count() > 0) {
-    columns = unwrap(parse_column_list(options.table.columns, types));
+    columns = unwrap(parse_column_list(options.table.columns, types, namespaces));
   }
-  const Column* sort_by = nullptr;
+  const Column*& sort_by = plan.sort_by;
   if (options.table.sort_opt->count() > 0) sort_by = unwrap(parse_sort_column(options.table.sort));
 
   // rss and swap are only in /proc/sysvipc/shm, whose kernel-side walk costs several times the
   // listing itself: read it when RSS or SWAP is shown or sorted by, in the table or JSON.
-  const bool wants_usage =
+  const bool wants_usage = plan.wants_usage =
       std::any_of(columns.begin(), columns.end(), [](const Column* c) { return c->needs_usage; }) ||
       (sort_by != nullptr && sort_by->needs_usage);
-  TableOptions layout = table_layout(options.table);
-  const ListFilter filter = build_filter(options.filters, context.names);
+  TableOptions& layout = plan.layout = table_layout(options.table);
+  const ListFilter& filter = plan.filter = build_filter(options.filters, context.names);
   // PIDS, and a POSIX object's NATTCH (shown, sorted by, or filtered on by --orphaned and
   // --idle), come from one walk of /proc, made only when asked.
   const bool posix = types != TypeSelection::sysv;
-  const bool wants_holders =
-      std::any_of(columns.begin(), columns.end(),
-                  [posix](const Column* c) { return needs_holders(*c, posix); }) ||
-      (sort_by != nullptr && needs_holders(*sort_by, posix)) ||
-      (posix && reads_posix_nattch(filter));
+  plan.wants_holders = std::any_of(columns.begin(), columns.end(),
+                                   [posix](const Column* c) { return needs_holders(*c, posix); }) ||
+                       (sort_by != nullptr && needs_holders(*sort_by, posix)) ||
+                       (posix && reads_posix_nattch(filter));
+  if (namespaces) return list_every_namespace(options, context, plan);
   std::optional<HolderMap> holders;
-  if (wants_holders) {
+  if (plan.wants_holders) {
     HolderScan request;
     request.sysv = types != TypeSelection::posix;
-    if (posix) request.posix_dev = context.shm_dir().device();
+    if (posix) request.posix_devs = {context.shm_dir().device()};
     holders = unwrap(scan_holders(request));
     layout.holders = &*holders;
   }
-  if (posix) {
-    return list_objects(options, context, filter, types, columns, sort_by, wants_usage, layout,
-                        holders);
-  }
+  if (posix) return list_objects(options, context, plan, holders);
   auto write_out = [&context](std::string_view piece) { context.out.write(piece); };
 
   if (!context.json() && !wants_usage && sort_by == nullptr && !options.table.reverse) {
@@ -185,7 +238,7 @@ int list_rows(const ListOptions& options, Context& context) {
 
 int run_list(const ListOptions& options, Context& context) {
   const int code = list_rows(options, context);
-  if (code == kSuccess && !context.json() && !options.table.raw &&
+  if (code == kSuccess && !context.json() && !options.table.raw && !options.all_namespaces &&
       type_selection(options.filters) != TypeSelection::posix && isatty(STDOUT_FILENO) == 1) {
     note_stale_locks(context);
   }
@@ -198,6 +251,7 @@ Runner setup_list(CLI::App& app) {
   auto options = std::make_shared<ListOptions>();
   add_table_options(app, options->table, "segment");
   add_filter_options(app, options->filters);
+  add_all_namespaces_option(app, options->all_namespaces);
   app.footer(column_help());
   return [options](Context& context) { return run_list(*options, context); };
 }

@@ -10,9 +10,11 @@
 
 #include "command.hpp"
 #include "failure.hpp"
+#include "namespace_entry.hpp"
 #include "procs/holders.hpp"
 #include "render/metrics_report.hpp"
 #include "sysv/segment_table.hpp"
+#include "util/proc_files.hpp"
 
 namespace shmtool::cli {
 namespace {
@@ -20,6 +22,7 @@ namespace {
 struct MetricsOptions {
   std::string output;
   CLI::Option* output_opt = nullptr;
+  bool all_namespaces = false;
 };
 
 [[noreturn]] void fail_output(const std::string& path, int err, std::string words) {
@@ -75,29 +78,48 @@ int run_metrics(const MetricsOptions& options, Context& context) {
     fail_usage("--json", "metrics prints the Prometheus text format; use list --json for JSON");
   }
   const auto dir = ShmDir::open_default();
-  SegmentTable table = unwrap(list_segments(context.kernel, Usage::read));
-  const std::vector<LimitRow> limits =
-      limit_rows(read_limit_facts(dir.ok() ? &*dir : nullptr), table.segments);
-
   MetricsInput input;
-  // POSIX objects when /dev/shm is a tmpfs; their attached processes from one walk of /proc.
+  std::vector<SegmentRecord> segments;
   std::vector<PosixRecord> posix;
-  if (dir.ok()) {
-    posix = unwrap(list_posix_objects(*dir));
+  std::vector<dev_t> devices;
+  std::vector<LimitRow> limits;
+  if (options.all_namespaces) {
+    const HostNamespaces host = find_all_namespaces(context, true);
+    segments = segments_of_every_namespace(context, host, Usage::read);
+    posix = objects_of_every_namespace(context, host);
+    devices = shm_devices(host);
     input.posix_read = true;
-    if (!posix.empty()) {
-      HolderScan request;
-      request.sysv = false;
-      request.posix_dev = dir->device();
-      const auto holders = scan_holders(request);
-      for (PosixRecord& p : posix) {
-        if (holders.ok()) p.nattch = holders->object_nattch(p.ino);
-      }
+    // The limits are this namespace's (each namespace has its own): used by its segments.
+    const auto own = namespace_inode(AT_FDCWD, "/proc/self/ns/ipc");
+    std::vector<SegmentRecord> own_segments;
+    for (const SegmentRecord& s : segments) {
+      if (own && s.ns->inode == *own) own_segments.push_back(s);
+    }
+    limits = limit_rows(read_limit_facts(dir.ok() ? &*dir : nullptr), own_segments);
+  } else {
+    SegmentTable table = unwrap(list_segments(context.kernel, Usage::read));
+    segments = std::move(table.segments);
+    limits = limit_rows(read_limit_facts(dir.ok() ? &*dir : nullptr), segments);
+    // POSIX objects when /dev/shm is a tmpfs.
+    if (dir.ok()) {
+      posix = unwrap(list_posix_objects(*dir));
+      devices = {dir->device()};
+      input.posix_read = true;
+    }
+  }
+  // The processes attached to POSIX objects, from one walk of /proc.
+  if (!posix.empty()) {
+    HolderScan request;
+    request.sysv = false;
+    request.posix_devs = devices;
+    const auto holders = scan_holders(request);
+    for (PosixRecord& p : posix) {
+      if (holders.ok()) p.nattch = holders->object_nattch(p.dev, p.ino);
     }
   }
   std::vector<AnyRecord> objects;
-  objects.reserve(table.segments.size() + posix.size());
-  for (SegmentRecord& s : table.segments)
+  objects.reserve(segments.size() + posix.size());
+  for (SegmentRecord& s : segments)
     objects.emplace_back(std::move(s));
   for (PosixRecord& p : posix)
     objects.emplace_back(std::move(p));
@@ -120,6 +142,7 @@ Runner setup_metrics(CLI::App& app) {
                                        "Write FILE whole (a temporary file beside it, renamed "
                                        "over it) instead of standard output")
                             ->option_text("FILE");
+  add_all_namespaces_option(app, options->all_namespaces);
   app.footer(
       "Prints the Prometheus text format (0.0.4) for node_exporter's textfile collector:\n"
       "shmtool_objects, shmtool_objects_size_bytes, _rss_bytes, _swap_bytes, _orphaned and\n"
@@ -127,7 +150,9 @@ Runner setup_metrics(CLI::App& app) {
       "_pages, with shmtool_used_* beside them, and shmtool_shm_rmid_forced); and for each\n"
       "segment and POSIX object shmtool_segment_size_bytes, _rss_bytes, _swap_bytes,\n"
       "_allocated_bytes, _attached_processes, _last_attach_time_seconds and\n"
-      "_last_change_time_seconds, labelled type, id, key, name and owner.\n"
+      "_last_change_time_seconds, labelled type, id, key, name and owner (and, with\n"
+      "--all-namespaces, ns and ns_pid: the IPC namespace's inode and its lowest pid; the\n"
+      "totals are then of every namespace, the limits still this namespace's).\n"
       "--output FILE never leaves a half-written file, and refuses a FILE that exists and is\n"
       "not a regular file (a device, a directory, a symbolic link).");
   return [options](Context& context) { return run_metrics(*options, context); };

@@ -165,12 +165,12 @@ std::vector<Target> targets_of(const RmOptions& options, Context& context) {
       if (reads_posix_nattch(filter)) {
         HolderScan request;
         request.sysv = false;
-        request.posix_dev = context.shm_dir().device();
+        request.posix_devs = {context.shm_dir().device()};
         holders = unwrap(scan_holders(request));
       }
       // Only regular files not named sem.*: semaphores, links and directories are not listed.
       for (PosixRecord& p : unwrap(list_posix_objects(context.shm_dir()))) {
-        if (holders) p.nattch = holders->object_nattch(p.ino);
+        if (holders) p.nattch = holders->object_nattch(p.dev, p.ino);
         if (matches(filter, p) && caller_may_remove_posix(p)) {
           targets.push_back({posix_display_name(p.name), -1, p.name});
         }

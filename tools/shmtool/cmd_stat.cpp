@@ -54,12 +54,12 @@ int run_stat(const StatOptions& options, Context& context) {
     PosixRecord object = unwrap(stat_posix(context.shm_dir(), ref.name));
     HolderScan request;
     request.sysv = false;
-    request.posix_dev = object.dev;
+    request.posix_devs = {object.dev};
     const std::optional<HolderMap> holders = scan(request);
     std::vector<pid_t> pids;
     if (holders) {
-      pids = holders->object_holders(object.ino);
-      object.nattch = holders->object_nattch(object.ino);
+      pids = holders->object_holders(object.dev, object.ino);
+      object.nattch = holders->object_nattch(object.dev, object.ino);
     }
     const Result<FlockState> flock = read_flock_state(object);
     if (context.json()) {

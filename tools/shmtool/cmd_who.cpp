@@ -10,6 +10,7 @@
 #include "failure.hpp"
 #include "filter_options.hpp"
 #include "multi_item.hpp"
+#include "namespace_entry.hpp"
 #include "procs/holders.hpp"
 #include "render/columns.hpp"
 #include "render/list_filter.hpp"
@@ -27,6 +28,7 @@ struct WhoOptions {
   TableArgs table;
   std::string type = "all";
   CLI::Option* type_opt = nullptr;
+  bool all_namespaces = false;
 };
 
 std::string column_help() {
@@ -79,6 +81,24 @@ std::vector<AnyRecord> named_objects(const WhoOptions& options, Context& context
   return out;
 }
 
+// --all-namespaces: every object of every namespace, and the devices of every /dev/shm.
+std::vector<AnyRecord> every_namespace_object(const WhoOptions& options, Context& context,
+                                              std::vector<dev_t>& devices) {
+  std::vector<AnyRecord> out;
+  const TypeSelection types = parse_type(options.type);
+  const HostNamespaces host = find_all_namespaces(context, types != TypeSelection::sysv);
+  if (types != TypeSelection::posix) {
+    for (SegmentRecord& s : segments_of_every_namespace(context, host, Usage::skip))
+      out.emplace_back(std::move(s));
+  }
+  if (types != TypeSelection::sysv) {
+    for (PosixRecord& p : objects_of_every_namespace(context, host))
+      out.emplace_back(std::move(p));
+    devices = shm_devices(host);
+  }
+  return out;
+}
+
 std::vector<AnyRecord> every_object(const WhoOptions& options, Context& context) {
   std::vector<AnyRecord> out;
   const TypeSelection types = parse_type(options.type);
@@ -105,9 +125,9 @@ std::vector<AnyRecord> every_object(const WhoOptions& options, Context& context)
 }
 
 int run_who(const WhoOptions& options, Context& context) {
-  std::vector<const Column*> columns = default_who_columns();
+  std::vector<const Column*> columns = default_who_columns(options.all_namespaces);
   if (options.table.columns_opt->count() > 0) {
-    columns = unwrap(parse_who_column_list(options.table.columns));
+    columns = unwrap(parse_who_column_list(options.table.columns, options.all_namespaces));
   }
   const Column* sort_by = nullptr;
   if (options.table.sort_opt->count() > 0) {
@@ -117,10 +137,16 @@ int run_who(const WhoOptions& options, Context& context) {
     fail_usage("--type", "SEGMENTs name their own kind; give one or the other");
   }
 
+  if (!options.segments.empty() && options.all_namespaces) {
+    fail_usage("--all-namespaces", "SEGMENTs are named in one namespace; give one or the other");
+  }
+
   ItemFailures failures;
-  std::vector<AnyRecord> objects = options.segments.empty()
-                                       ? every_object(options, context)
-                                       : named_objects(options, context, failures);
+  std::vector<dev_t> devices;  // with --all-namespaces: every /dev/shm's
+  std::vector<AnyRecord> objects =
+      options.all_namespaces     ? every_namespace_object(options, context, devices)
+      : options.segments.empty() ? every_object(options, context)
+                                 : named_objects(options, context, failures);
   // Segments nobody is attached to need no walk of /proc, and with no POSIX object there is
   // no descriptor to look at (the costliest part: a stat of every open file of every
   // process); anything else needs exactly one walk.
@@ -134,11 +160,17 @@ int run_who(const WhoOptions& options, Context& context) {
   if (any_object || any_attached) {
     HolderScan request;
     request.sysv = any_attached;
-    if (any_object) request.posix_dev = context.shm_dir().device();
+    request.every_ipc_namespace = options.all_namespaces;
+    if (any_object) {
+      request.posix_devs =
+          options.all_namespaces ? devices : std::vector{context.shm_dir().device()};
+    }
     holders = unwrap(scan_holders(request));
     // The walk counted each POSIX object's holders: its NATTCH column has them.
     for (AnyRecord& record : objects) {
-      if (auto* p = std::get_if<PosixRecord>(&record)) p->nattch = holders.object_nattch(p->ino);
+      if (auto* p = std::get_if<PosixRecord>(&record)) {
+        p->nattch = holders.object_nattch(p->dev, p->ino);
+      }
     }
   }
   std::vector<WhoRow> rows = join_holders(holders, objects);
@@ -185,6 +217,7 @@ Runner setup_who(CLI::App& app) {
                                      "Which kind: sysv (System V segments), posix (POSIX "
                                      "objects in /dev/shm) or all (the default)")
                           ->option_text("TYPE");
+  add_all_namespaces_option(app, options->all_namespaces);
   app.footer(column_help());
   return [options](Context& context) { return run_who(*options, context); };
 }

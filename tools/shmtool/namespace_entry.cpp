@@ -5,6 +5,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "failure.hpp"
@@ -46,6 +47,84 @@ void enter_namespace_of(const std::string& pid_text) {
   if (root.get() < 0) fail_entry(pid_text, errno);
   if (setns(ns.get(), CLONE_NEWIPC) != 0) fail_entry(pid_text, errno);
   set_path_root(root.release());
+}
+
+void add_all_namespaces_option(CLI::App& app, bool& flag) {
+  app.add_flag("-A,--all-namespaces", flag,
+               "Every IPC namespace on the host (every container's), and every /dev/shm its "
+               "processes see: NS, NSPID and NSCOMM say which (needs CAP_SYS_ADMIN)");
+}
+
+namespace {
+
+void warn_refused(Context& context, const Error& error) {
+  context.warn(error.subject,
+               "is a symbolic link, or the path to it passes through one, in that process's "
+               "root: not read, so that nothing outside that root is; its POSIX objects are "
+               "left out");
+}
+
+}  // namespace
+
+HostNamespaces find_all_namespaces(Context& context, bool posix) {
+  if (context.global.ns_given()) {
+    fail_usage("--all-namespaces", "reads every namespace; give it or --ns PID, not both");
+  }
+  if (!may_enter_namespaces()) {
+    throw CommandFailure(Error{ErrorKind::permission, Op::enter_namespace, EPERM,
+                               "--all-namespaces",
+                               "permission denied: reading other IPC namespaces needs "
+                               "CAP_SYS_ADMIN (run as root)"});
+  }
+  NamespaceScan scan;
+  scan.shm_mounts = posix;
+  HostNamespaces host = unwrap(find_namespaces(scan));
+  for (const Error& refused : host.refused)
+    warn_refused(context, refused);
+  return host;
+}
+
+std::vector<SegmentRecord> segments_of_every_namespace(Context& context, const HostNamespaces& host,
+                                                       Usage usage) {
+  std::vector<SegmentRecord> out;
+  for (const IpcNamespace& ns : host.ipc) {
+    unwrap(visit_ipc_namespace(ns, [&] {
+      SegmentTable table = unwrap(list_segments(context.kernel, usage));
+      out.reserve(out.size() + table.segments.size());
+      for (SegmentRecord& s : table.segments) {
+        s.ns = ns.tag;
+        out.push_back(std::move(s));
+      }
+    }));
+  }
+  return out;
+}
+
+std::vector<PosixRecord> objects_of_every_namespace(Context& context, const HostNamespaces& host) {
+  std::vector<PosixRecord> out;
+  for (const ShmMount& mount : host.shm) {
+    Result<std::optional<ShmDir>> dir = open_shm_mount(mount);
+    if (!dir.ok()) {
+      warn_refused(context, dir.error());
+      continue;
+    }
+    if (!*dir) continue;  // every process that saw it is gone
+    for (PosixRecord& p : unwrap(list_posix_objects(**dir))) {
+      p.ns = mount.tag;
+      out.push_back(std::move(p));
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const PosixRecord& a, const PosixRecord& b) {
+    return a.ns->pid < b.ns->pid;
+  });
+  return out;
+}
+
+std::vector<dev_t> shm_devices(const HostNamespaces& host) {
+  std::vector<dev_t> out;
+  for (const ShmMount& mount : host.shm)
+    out.push_back(mount.dev);
+  return out;
 }
 
 }  // namespace shmtool::cli
