@@ -243,6 +243,10 @@ def ratio_rows(args: argparse.Namespace, order: list[str],
         n = int(group.split("@")[1])
         ratio(f"metrics / list --json, {n:,}", (group, "shmtool metrics"),
               (group, "shmtool list --json"), at_most(2))
+        ratio(f"metrics / list --json -o +RSS,SWAP (rss and swap read too), {n:,}",
+              (group, "shmtool metrics"), (group, "shmtool list --json -o +RSS,SWAP"))
+        ratio(f"list --json -o +RSS,SWAP / list --json, {n:,}",
+              (group, "shmtool list --json -o +RSS,SWAP"), (group, "shmtool list --json"))
         ratio(f"metrics / floor list, {n:,}", (group, "shmtool metrics"), (group, "floor list"))
 
     scaling_name = f"scaling: list --json {big:,} / {ref:,} (linear {big / ref:g})"

@@ -360,7 +360,8 @@ base_key=$((0x5e000000)) # the keyed 4 KiB segments of bench_make_segments
 # and the benchmark's own, which holds as many. It times bench_floor_namespaces and
 # list --all-namespaces --json there and ends the containers (their segments die with their
 # namespaces). Then the benchmark's own namespace grows to reference_count segments and
-# metrics is timed beside list --json, in the benchmark's usual namespace and /proc; the
+# metrics is timed beside list --json (and list --json -o +RSS,SWAP, which reads each segment's
+# resident and swapped memory as metrics must), in the benchmark's usual namespace and /proc; the
 # segments are removed at the end, so the list section starts from an empty namespace.
 if selected namespaces; then
   [[ $(wc -l </proc/sysvipc/shm) -eq 1 ]] || die "the IPC namespace is not empty before namespaces"
@@ -379,12 +380,18 @@ if selected namespaces; then
   seen=$("$shmtool" list --json | json_segment_count)
   [[ $seen -eq $reference_count ]] ||
     die "shmtool list --json lists $seen segments, not $reference_count"
+  seen=$("$shmtool" list --json -o +RSS,SWAP | python3 -c '
+import json, sys
+print(sum(segment["rss"] is not None for segment in json.load(sys.stdin)["segments"]))')
+  [[ $seen -eq $reference_count ]] ||
+    die "shmtool list --json -o +RSS,SWAP gives the rss of $seen segments, not $reference_count"
   seen=$("$shmtool" metrics | grep -c '^shmtool_segment_size_bytes{type="sysv",' || true)
   [[ $seen -eq $reference_count ]] ||
     die "shmtool metrics has $seen segment sizes, not $reference_count"
   bench_group "metrics@$reference_count" \
     "shmtool metrics" "$(q "$shmtool") metrics" \
     "shmtool list --json" "$(q "$shmtool") list --json" \
+    "shmtool list --json -o +RSS,SWAP" "$(q "$shmtool") list --json -o +RSS,SWAP" \
     "floor list" "$(q "$floor_list")"
   ipcrm --all=shm
   [[ $(wc -l </proc/sysvipc/shm) -eq 1 ]] || die "a segment of the namespaces section was left behind"
