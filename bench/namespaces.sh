@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/namespaces.sh WORK_DIR SHMTOOL FLOOR MAKE_SEGMENTS NAMESPACES SEGMENTS JSON [HYPERFINE_OPTION]...
+# bench/namespaces.sh WORK_DIR SHMTOOL FLOOR MAKE_SEGMENTS NAMESPACES SEGMENTS JSON
+#                     [HYPERFINE_OPTION]...
 #
 # The namespaces section of bench/run.sh, run by it as the first process of a private PID
 # namespace with its own /proc (unshare --pid --fork --kill-child --mount-proc), so that /proc

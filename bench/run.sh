@@ -364,8 +364,10 @@ base_key=$((0x5e000000)) # the keyed 4 KiB segments of bench_make_segments
 # resident and swapped memory as metrics must), in the benchmark's usual namespace and /proc; the
 # segments are removed at the end, so the list section starts from an empty namespace.
 if selected namespaces; then
-  [[ $(wc -l </proc/sysvipc/shm) -eq 1 ]] || die "the IPC namespace is not empty before namespaces"
-  [[ -z $(find /dev/shm -mindepth 1 -print -quit) ]] || die "/dev/shm is not empty before namespaces"
+  [[ $(wc -l </proc/sysvipc/shm) -eq 1 ]] ||
+    die "the IPC namespace is not empty before namespaces"
+  [[ -z $(find /dev/shm -mindepth 1 -print -quit) ]] ||
+    die "/dev/shm is not empty before namespaces"
   "$make_segments" "$namespace_segments" "$base_key"
   group="namespaces@${namespace_count}x$namespace_segments"
   json=$work/hyperfine-namespaces.json
@@ -374,7 +376,7 @@ if selected namespaces; then
     "$json" "${hyperfine_runs[@]}" || die "the namespaces run failed"
   printf '%s\t%s\n' "$group" "$json" >>"$manifest"
   [[ $(wc -l </proc/sysvipc/shm) -eq $((namespace_segments + 1)) ]] ||
-    die "the IPC namespace does not hold its $namespace_segments segments after the namespaces run"
+    die "the IPC namespace lost some of its $namespace_segments segments in the namespaces run"
 
   "$make_segments" "$reference_count" "$base_key"
   seen=$("$shmtool" list --json | json_segment_count)
@@ -394,7 +396,8 @@ print(sum(segment["rss"] is not None for segment in json.load(sys.stdin)["segmen
     "shmtool list --json -o +RSS,SWAP" "$(q "$shmtool") list --json -o +RSS,SWAP" \
     "floor list" "$(q "$floor_list")"
   ipcrm --all=shm
-  [[ $(wc -l </proc/sysvipc/shm) -eq 1 ]] || die "a segment of the namespaces section was left behind"
+  [[ $(wc -l </proc/sysvipc/shm) -eq 1 ]] ||
+    die "a segment of the namespaces section was left behind"
 fi
 
 # --- list, stat, memory: one growing population of keyed 4 KiB segments ----------------------
