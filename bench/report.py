@@ -102,6 +102,11 @@ def group_title(group: str) -> str:
         return f"read {fmt_bytes(int(arg))} to a pipe"
     if kind == "who":
         return f"who, {int(arg):,} processes, a segment each"
+    if kind == "namespaces":
+        namespaces, _, segments = arg.partition("x")
+        return f"all namespaces, {int(namespaces)} x {int(segments):,} segments"
+    if kind == "metrics":
+        return f"metrics, {int(arg):,} segments"
     return group
 
 
@@ -169,6 +174,9 @@ def ratio_rows(args: argparse.Namespace, order: list[str],
               target: Optional[Target] = None) -> None:
         if top[0] not in groups or bottom[0] not in groups:
             return  # a section this run left out (--only)
+        if top[1] not in groups[top[0]] or bottom[1] not in groups[bottom[0]]:
+            rows.append(Row(name, None, target))  # a command this shmtool lacks
+            return
         value = median(*top) / median(*bottom)
         rows.append(Row(name, fmt_ratio(value), target, value))
 
@@ -225,6 +233,22 @@ def ratio_rows(args: argparse.Namespace, order: list[str],
         ratio("lsof -n -P -K i, grep SYSV / floor maps",
               (group, "lsof -n -P -K i, grep SYSV"), (group, "floor maps"))
 
+    # list --all-namespaces against the floor that enters every IPC namespace and lists it.
+    for group in (g for g in order if g.startswith("namespaces@")):
+        namespaces, _, segments = group.split("@")[1].partition("x")
+        ratio(f"list --all-namespaces --json / floor, {namespaces} x {int(segments):,}",
+              (group, "shmtool list --all-namespaces --json"), (group, "floor namespaces"),
+              at_most(2))
+    for group in (g for g in order if g.startswith("metrics@")):
+        n = int(group.split("@")[1])
+        ratio(f"metrics / list --json, {n:,}", (group, "shmtool metrics"),
+              (group, "shmtool list --json"), at_most(2))
+        ratio(f"metrics / list --json -o +RSS,SWAP (rss and swap read too), {n:,}",
+              (group, "shmtool metrics"), (group, "shmtool list --json -o +RSS,SWAP"))
+        ratio(f"list --json -o +RSS,SWAP / list --json, {n:,}",
+              (group, "shmtool list --json -o +RSS,SWAP"), (group, "shmtool list --json"))
+        ratio(f"metrics / floor list, {n:,}", (group, "shmtool metrics"), (group, "floor list"))
+
     scaling_name = f"scaling: list --json {big:,} / {ref:,} (linear {big / ref:g})"
     floor_name = f"scaling: floor {big:,} / {ref:,}"
     if big != ref:
@@ -273,7 +297,7 @@ def ratio_rows(args: argparse.Namespace, order: list[str],
 
 def median_rows(order: list[str], groups: dict[str, dict[str, Measurement]]) -> list[list[str]]:
     rows = []
-    kinds = ("list", "stat", "who", "posix", "write", "read")
+    kinds = ("list", "stat", "who", "namespaces", "metrics", "posix", "write", "read")
     for group in sorted(order, key=lambda g: kinds.index(g.partition("@")[0])):
         kind, _, arg = group.partition("@")
         for name, measurement in groups[group].items():
@@ -336,7 +360,11 @@ def build_report(args: argparse.Namespace) -> tuple[str, int, int]:
                      f"4 KiB segments for list and stat; `stat` on the first, the middle and the last "
                      f"of {args.reference_count:,} in /proc/sysvipc/shm); for `who` and the `stat` "
                      f"of an attached segment, processes each attached to a 4 KiB segment of its "
-                     f"own (bench_hold_segments), timed beside `lsof`; POSIX objects of 0 to "
+                     f"own (bench_hold_segments), timed beside `lsof`; for `list "
+                     f"--all-namespaces`, processes each in an IPC namespace of its own with "
+                     f"the same keyed segments, seen through the /proc of a private PID "
+                     f"namespace, and `metrics` beside `list --json` at "
+                     f"{args.reference_count:,} segments; POSIX objects of 0 to "
                      f"60 bytes in a tmpfs of its own on /dev/shm (a private mount namespace) "
                      f"for `list --type posix`; transfers between a file in the page cache "
                      f"and a warm segment. The floors are the C programs in `bench/`: the least "

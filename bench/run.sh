@@ -15,8 +15,11 @@
 # --smoke: the same steps at a tiny scale with 3 runs each, writing nothing; CI runs it so this
 # script cannot rot. It fails only if the script or a measured command breaks.
 #
-# --only SECTIONS: run only these of transfer, who, list, posix (comma-separated), in the usual
-# order; the report shows what was measured and, being partial, is written nowhere.
+# --only SECTIONS: run only these of transfer, who, namespaces, list, posix (comma-separated), in
+# the usual order; the report shows what was measured and, being partial, is written nowhere.
+#
+# The namespaces section runs bench/namespaces.sh in a further private PID namespace with its own
+# /proc, where it starts processes in IPC namespaces of their own (the "containers").
 #
 # Environment (for testing the report on copies): SHMTOOL_BENCH_RESULTS and SHMTOOL_BENCH_README
 # name other files to write instead of bench/RESULTS.md and README.md (full mode only).
@@ -37,7 +40,7 @@ script=$(readlink -f -- "${BASH_SOURCE[0]}")
 bench_dir=$(dirname -- "$script")
 repo_dir=$(dirname -- "$bench_dir")
 
-all_sections="transfer,who,list,posix"
+all_sections="transfer,who,namespaces,list,posix"
 [[ $# -ge 1 ]] || usage
 build_arg=$1
 shift
@@ -78,14 +81,15 @@ floor_posix_list=$build_dir/bench/bench_floor_posix_list
 floor_write=$build_dir/bench/bench_floor_write
 floor_read=$build_dir/bench/bench_floor_read
 floor_maps=$build_dir/bench/bench_floor_maps
+floor_namespaces=$build_dir/bench/bench_floor_namespaces
 make_segments=$build_dir/bench/bench_make_segments
 hold_segments=$build_dir/bench/bench_hold_segments
 for program in "$shmtool" "$floor_list" "$floor_posix_list" "$floor_write" "$floor_read" \
-  "$floor_maps" "$make_segments" "$hold_segments"; do
+  "$floor_maps" "$floor_namespaces" "$make_segments" "$hold_segments"; do
   [[ -x $program ]] || die "$program is missing: build it first (cmake --build $build_dir)"
 done
-for tool in hyperfine python3 lsipc ipcs ls lsof grep unshare mount stat dd awk cmp head sync \
-  mkfifo; do
+for tool in hyperfine python3 lsipc ipcs ipcrm ls lsof grep unshare mount stat dd awk cmp head \
+  sync mkfifo readlink sort uniq sleep; do
   command -v "$tool" >/dev/null ||
     die "$tool is missing (scripts/install-deps.sh hyperfine time lsof)"
 done
@@ -126,6 +130,8 @@ if [[ $mode == full ]]; then
   posix_counts=(1000 10000)
   posix_reference_count=10000 # the POSIX targets are set at this population
   holder_count=300            # processes, each attached to a segment of its own
+  namespace_count=21          # IPC namespaces: 20 "containers" and the benchmark's own
+  namespace_segments=200      # segments in each of them
 else
   list_counts=(200)
   reference_count=200
@@ -136,6 +142,8 @@ else
   posix_counts=(50)
   posix_reference_count=50
   holder_count=20
+  namespace_count=3
+  namespace_segments=5
 fi
 largest_transfer=${transfer_sizes[-1]}
 
@@ -343,8 +351,56 @@ if selected who; then
   rm -f -- /dev/shm/who-unheld
 fi
 
+base_key=$((0x5e000000)) # the keyed 4 KiB segments of bench_make_segments
+
+# --- namespaces: list --all-namespaces over IPC namespaces of their own; metrics --------------
+# bench/namespaces.sh runs as the first process of a private PID namespace with its own /proc,
+# so the IPC namespaces on view are only those of its processes: namespace_count - 1
+# "containers" (a process each in an IPC namespace of its own, with namespace_segments segments)
+# and the benchmark's own, which holds as many. It times bench_floor_namespaces and
+# list --all-namespaces --json there and ends the containers (their segments die with their
+# namespaces). Then the benchmark's own namespace grows to reference_count segments and
+# metrics is timed beside list --json (and list --json -o +RSS,SWAP, which reads each segment's
+# resident and swapped memory as metrics must), in the benchmark's usual namespace and /proc; the
+# segments are removed at the end, so the list section starts from an empty namespace.
+if selected namespaces; then
+  [[ $(wc -l </proc/sysvipc/shm) -eq 1 ]] ||
+    die "the IPC namespace is not empty before namespaces"
+  [[ -z $(find /dev/shm -mindepth 1 -print -quit) ]] ||
+    die "/dev/shm is not empty before namespaces"
+  "$make_segments" "$namespace_segments" "$base_key"
+  group="namespaces@${namespace_count}x$namespace_segments"
+  json=$work/hyperfine-namespaces.json
+  unshare --pid --fork --kill-child --mount-proc -- bash "$bench_dir/namespaces.sh" "$work" \
+    "$shmtool" "$floor_namespaces" "$make_segments" "$namespace_count" "$namespace_segments" \
+    "$json" "${hyperfine_runs[@]}" || die "the namespaces run failed"
+  printf '%s\t%s\n' "$group" "$json" >>"$manifest"
+  [[ $(wc -l </proc/sysvipc/shm) -eq $((namespace_segments + 1)) ]] ||
+    die "the IPC namespace lost some of its $namespace_segments segments in the namespaces run"
+
+  "$make_segments" "$reference_count" "$base_key"
+  seen=$("$shmtool" list --json | json_segment_count)
+  [[ $seen -eq $reference_count ]] ||
+    die "shmtool list --json lists $seen segments, not $reference_count"
+  seen=$("$shmtool" list --json -o +RSS,SWAP | python3 -c '
+import json, sys
+print(sum(segment["rss"] is not None for segment in json.load(sys.stdin)["segments"]))')
+  [[ $seen -eq $reference_count ]] ||
+    die "shmtool list --json -o +RSS,SWAP gives the rss of $seen segments, not $reference_count"
+  seen=$("$shmtool" metrics | grep -c '^shmtool_segment_size_bytes{type="sysv",' || true)
+  [[ $seen -eq $reference_count ]] ||
+    die "shmtool metrics has $seen segment sizes, not $reference_count"
+  bench_group "metrics@$reference_count" \
+    "shmtool metrics" "$(q "$shmtool") metrics" \
+    "shmtool list --json" "$(q "$shmtool") list --json" \
+    "shmtool list --json -o +RSS,SWAP" "$(q "$shmtool") list --json -o +RSS,SWAP" \
+    "floor list" "$(q "$floor_list")"
+  ipcrm --all=shm
+  [[ $(wc -l </proc/sysvipc/shm) -eq 1 ]] ||
+    die "a segment of the namespaces section was left behind"
+fi
+
 # --- list, stat, memory: one growing population of keyed 4 KiB segments ----------------------
-base_key=$((0x5e000000))
 selected list || list_counts=()
 for count in "${list_counts[@]}"; do
   "$make_segments" "$count" "$base_key"
