@@ -123,33 +123,44 @@ void append_posix_json(std::string& out, const PosixRecord& p, NameResolver& nam
   append_object_json(out, p, names);
 }
 
-namespace {
-
-// {"segments":[...]} in pieces of about kJsonPiece: `append` adds one element's object.
-template <class T, class Append>
-void write_list(std::span<const T> items, const JsonSink& sink, Append append) {
-  std::string piece;
-  piece.reserve(kJsonPiece + 1024);
-  piece += "{\"segments\":[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) piece += ',';
-    append(piece, items[i]);
-    if (piece.size() >= kJsonPiece) {
-      sink(piece);
-      piece.clear();
-    }
-  }
-  piece += "]}\n";
-  sink(piece);
+ObjectListWriter::ObjectListWriter(NameResolver& names, JsonSink sink)
+    : names_(names), sink_(std::move(sink)) {
+  piece_.reserve(kJsonPiece + 1024);
+  piece_ += "{\"segments\":[";
 }
 
-}  // namespace
+void ObjectListWriter::add(const SegmentRecord& segment) {
+  if (!first_) piece_ += ',';
+  append_object_json(piece_, segment, names_);
+  added();
+}
+
+void ObjectListWriter::add(const PosixRecord& object) {
+  if (!first_) piece_ += ',';
+  append_object_json(piece_, object, names_);
+  added();
+}
+
+void ObjectListWriter::added() {
+  first_ = false;
+  if (piece_.size() >= kJsonPiece) {
+    sink_(piece_);
+    piece_.clear();
+  }
+}
+
+void ObjectListWriter::finish() {
+  piece_ += "]}\n";
+  sink_(piece_);
+  piece_.clear();
+}
 
 void write_object_list_json(std::span<const AnyRecord> objects, NameResolver& names,
                             const JsonSink& sink) {
-  write_list(objects, sink, [&names](std::string& out, const AnyRecord& object) {
-    std::visit([&](const auto& record) { append_object_json(out, record, names); }, object);
-  });
+  ObjectListWriter writer(names, sink);
+  for (const AnyRecord& object : objects)
+    std::visit([&writer](const auto& record) { writer.add(record); }, object);
+  writer.finish();
 }
 
 void append_segment_list_json(std::string& out, std::span<const SegmentRecord> segments,
@@ -159,9 +170,10 @@ void append_segment_list_json(std::string& out, std::span<const SegmentRecord> s
 
 void write_segment_list_json(std::span<const SegmentRecord> segments, NameResolver& names,
                              const JsonSink& sink) {
-  write_list(segments, sink, [&names](std::string& out, const SegmentRecord& segment) {
-    append_object_json(out, segment, names);
-  });
+  ObjectListWriter writer(names, sink);
+  for (const SegmentRecord& segment : segments)
+    writer.add(segment);
+  writer.finish();
 }
 
 namespace {

@@ -37,6 +37,24 @@ inline constexpr std::size_t kJsonPiece = 1 << 16;
 void write_segment_list_json(std::span<const SegmentRecord> segments, NameResolver& names,
                              const JsonSink& sink);
 
+/// Writes {"segments":[...]} one object at a time as they come, in pieces of about kJsonPiece
+/// (what write_object_list_json writes, for objects that are not all kept).
+class ObjectListWriter {
+ public:
+  ObjectListWriter(NameResolver& names, JsonSink sink);
+  void add(const SegmentRecord& segment);
+  void add(const PosixRecord& object);
+  /// Closes the document (and writes its last piece).
+  void finish();
+
+ private:
+  void added();
+  NameResolver& names_;
+  JsonSink sink_;
+  std::string piece_;
+  bool first_ = true;
+};
+
 /// Writes {"segments":[...]} of objects of either kind, each in its own kind's form.
 void write_object_list_json(std::span<const AnyRecord> objects, NameResolver& names,
                             const JsonSink& sink);

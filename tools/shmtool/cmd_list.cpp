@@ -122,6 +122,32 @@ int list_objects(const ListOptions& options, Context& context, const ListPlan& p
   return write_objects(options, context, plan, objects);
 }
 
+// --all-namespaces of segments in namespace and index order: each namespace's segments become
+// JSON or cells as it is read, and none are kept after it.
+int list_namespaces_in_order(Context& context, const ListPlan& plan, const HostNamespaces& host) {
+  const Usage usage = plan.wants_usage ? Usage::read : Usage::skip;
+  const JsonSink write_out = [&context](std::string_view piece) { context.out.write(piece); };
+  if (context.json()) {
+    ObjectListWriter json(context.names, write_out);
+    for_each_namespace_segments(context, host, usage, [&](std::vector<SegmentRecord>& segments) {
+      for (const SegmentRecord& s : segments) {
+        if (matches(plan.filter, s)) json.add(s);
+      }
+    });
+    json.finish();
+    return kSuccess;
+  }
+  TableBuilder table(plan.columns, context.names, plan.layout);
+  for_each_namespace_segments(context, host, usage, [&](std::vector<SegmentRecord>& segments) {
+    table.reserve(segments.size());
+    for (const SegmentRecord& s : segments) {
+      if (matches(plan.filter, s)) table.add(s);
+    }
+  });
+  table.write(write_out);
+  return kSuccess;
+}
+
 // --all-namespaces: the objects of every IPC namespace (and every /dev/shm), by namespace.
 int list_every_namespace(const ListOptions& options, Context& context, ListPlan& plan) {
   const bool posix = plan.types != TypeSelection::sysv;
@@ -134,6 +160,9 @@ int list_every_namespace(const ListOptions& options, Context& context, ListPlan&
     if (posix) request.posix_devs = shm_devices(host);
     holders = unwrap(scan_holders(request));
     plan.layout.holders = &*holders;
+  }
+  if (!posix && plan.sort_by == nullptr && !options.table.reverse) {
+    return list_namespaces_in_order(context, plan, host);
   }
   std::vector<AnyRecord> objects;
   if (plan.types != TypeSelection::posix) {

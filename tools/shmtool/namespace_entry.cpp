@@ -84,19 +84,25 @@ HostNamespaces find_all_namespaces(Context& context, bool posix) {
   return host;
 }
 
-std::vector<SegmentRecord> segments_of_every_namespace(Context& context, const HostNamespaces& host,
-                                                       Usage usage) {
-  std::vector<SegmentRecord> out;
+void for_each_namespace_segments(Context& context, const HostNamespaces& host, Usage usage,
+                                 const std::function<void(std::vector<SegmentRecord>&)>& take) {
   for (const IpcNamespace& ns : host.ipc) {
     unwrap(visit_ipc_namespace(ns, [&] {
       SegmentTable table = unwrap(list_segments(context.kernel, usage));
-      out.reserve(out.size() + table.segments.size());
-      for (SegmentRecord& s : table.segments) {
+      for (SegmentRecord& s : table.segments)
         s.ns = ns.tag;
-        out.push_back(std::move(s));
-      }
+      take(table.segments);
     }));
   }
+}
+
+std::vector<SegmentRecord> segments_of_every_namespace(Context& context, const HostNamespaces& host,
+                                                       Usage usage) {
+  std::vector<SegmentRecord> out;
+  for_each_namespace_segments(context, host, usage, [&out](std::vector<SegmentRecord>& segments) {
+    out.insert(out.end(), std::make_move_iterator(segments.begin()),
+               std::make_move_iterator(segments.end()));
+  });
   return out;
 }
 

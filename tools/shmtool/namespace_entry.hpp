@@ -4,6 +4,7 @@
 // namespace of the host, and every /dev/shm its processes see.
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,12 @@ void add_all_namespaces_option(CLI::App& app, bool& flag);
 /// that --ns was not given (usage) and that the caller may enter them (CAP_SYS_ADMIN, exit 1).
 /// Each /dev/shm refused (a symbolic link under its root) gets a warning line on stderr.
 HostNamespaces find_all_namespaces(Context& context, bool posix);
+
+/// Hands the segments of each namespace to `take` in turn, each with its namespace
+/// (SegmentRecord::ns), by namespace (lowest pid first), then index; `take` may move them away.
+/// A namespace gone since it was found is skipped.
+void for_each_namespace_segments(Context& context, const HostNamespaces& host, Usage usage,
+                                 const std::function<void(std::vector<SegmentRecord>&)>& take);
 
 /// Returns the segments of every namespace, each with its namespace (SegmentRecord::ns), by
 /// namespace (lowest pid first), then index. A namespace gone since it was found is skipped.
