@@ -248,6 +248,12 @@ def ratio_rows(args: argparse.Namespace, order: list[str],
         ratio(f"list --json -o +RSS,SWAP / list --json, {n:,}",
               (group, "shmtool list --json -o +RSS,SWAP"), (group, "shmtool list --json"))
         ratio(f"metrics / floor list, {n:,}", (group, "shmtool metrics"), (group, "floor list"))
+        # Per-segment rss and swap are only in /proc/sysvipc/shm, whose kernel-side printing of
+        # every line costs more than a whole list --json: the floor of the work metrics must do.
+        ratio(f"cat /proc/sysvipc/shm / list --json, {n:,}",
+              (group, "floor cat /proc/sysvipc/shm"), (group, "shmtool list --json"))
+        ratio(f"metrics / cat /proc/sysvipc/shm (the one source of rss), {n:,}",
+              (group, "shmtool metrics"), (group, "floor cat /proc/sysvipc/shm"), at_most(1.5))
 
     scaling_name = f"scaling: list --json {big:,} / {ref:,} (linear {big / ref:g})"
     floor_name = f"scaling: floor {big:,} / {ref:,}"

@@ -361,7 +361,9 @@ base_key=$((0x5e000000)) # the keyed 4 KiB segments of bench_make_segments
 # list --all-namespaces --json there and ends the containers (their segments die with their
 # namespaces). Then the benchmark's own namespace grows to reference_count segments and
 # metrics is timed beside list --json (and list --json -o +RSS,SWAP, which reads each segment's
-# resident and swapped memory as metrics must), in the benchmark's usual namespace and /proc; the
+# resident and swapped memory as metrics must, and cat of /proc/sysvipc/shm, the one place the
+# kernel gives them: its formatting of every line is the floor of any metrics), in the
+# benchmark's usual namespace and /proc; the
 # segments are removed at the end, so the list section starts from an empty namespace.
 if selected namespaces; then
   [[ $(wc -l </proc/sysvipc/shm) -eq 1 ]] ||
@@ -394,7 +396,8 @@ print(sum(segment["rss"] is not None for segment in json.load(sys.stdin)["segmen
     "shmtool metrics" "$(q "$shmtool") metrics" \
     "shmtool list --json" "$(q "$shmtool") list --json" \
     "shmtool list --json -o +RSS,SWAP" "$(q "$shmtool") list --json -o +RSS,SWAP" \
-    "floor list" "$(q "$floor_list")"
+    "floor list" "$(q "$floor_list")" \
+    "floor cat /proc/sysvipc/shm" "cat /proc/sysvipc/shm"
   ipcrm --all=shm
   [[ $(wc -l </proc/sysvipc/shm) -eq 1 ]] ||
     die "a segment of the namespaces section was left behind"

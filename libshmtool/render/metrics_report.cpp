@@ -198,9 +198,15 @@ void write_metrics(const MetricsInput& input, NameResolver& names, const Metrics
   Totals posix;
   // Each object's labels, made once: every per-object family repeats them.
   std::vector<std::string> object_label_sets;
-  object_label_sets.reserve(input.objects.size());
-  for (const AnyRecord& object : input.objects) {
-    const RowRef row(object);
+  const std::size_t objects = input.segments.size() + input.posix.size();
+  // The i-th object: the segments first, then the POSIX objects.
+  const auto row_of = [&input](std::size_t i) {
+    return i < input.segments.size() ? RowRef(input.segments[i])
+                                     : RowRef(input.posix[i - input.segments.size()]);
+  };
+  object_label_sets.reserve(objects);
+  for (std::size_t i = 0; i < objects; ++i) {
+    const RowRef row = row_of(i);
     object_label_sets.push_back(object_labels(row, names));
     if (row.sysv != nullptr) {
       const SegmentRecord& s = *row.sysv;
@@ -284,8 +290,8 @@ void write_metrics(const MetricsInput& input, NameResolver& names, const Metrics
   out.reserve(kMetricsPiece + 4096);
   for (const ObjectFamily& family : kObjectFamilies) {
     bool any = false;
-    for (std::size_t i = 0; i < input.objects.size(); ++i) {
-      const Sample sample = family.value(RowRef(input.objects[i]));
+    for (std::size_t i = 0; i < objects; ++i) {
+      const Sample sample = family.value(row_of(i));
       if (!sample.known) continue;
       if (!any) {
         any = true;

@@ -14,10 +14,12 @@
 
 namespace shmtool {
 
-/// What the metrics are made of. Segments' rss and swap are read (Usage::read); POSIX
-/// objects' nattch is set from the walk of /proc (an object without it counts as unknown).
+/// What the metrics are made of: the segments, then the POSIX objects. Segments' rss and swap
+/// are read (Usage::read); POSIX objects' nattch is set from the walk of /proc (an object
+/// without it counts as unknown).
 struct MetricsInput {
-  std::span<const AnyRecord> objects;
+  std::span<const SegmentRecord> segments;
+  std::span<const PosixRecord> posix;
   std::span<const LimitRow> limits;
   bool posix_read = false;  // POSIX objects were looked for (a tmpfs at /dev/shm)
 };

@@ -183,22 +183,61 @@ std::string_view nth_word(std::string_view line, std::size_t n) {
 
 }  // namespace
 
+struct ProcShmParser::State {
+  std::optional<Result<Header>> header;  // once its line is complete
+  std::string pending;                   // a line not yet complete
+  std::vector<std::string_view> words;   // reused from line to line
+};
+
+ProcShmParser::ProcShmParser(std::function<void(const SegmentRecord&)> take)
+    : take_(std::move(take)), state_(std::make_unique<State>()) {}
+
+ProcShmParser::~ProcShmParser() = default;
+
+void ProcShmParser::take_line(std::string_view line) {
+  if (!state_->header) {
+    state_->header = parse_header(line);
+    return;
+  }
+  if (!state_->header->ok()) return;
+  if (auto record = parse_line(**state_->header, line, state_->words)) take_(*record);
+}
+
+void ProcShmParser::feed(std::string_view piece) {
+  while (!piece.empty()) {
+    const auto newline = piece.find('\n');
+    if (newline == std::string_view::npos) {
+      state_->pending += piece;
+      return;
+    }
+    if (state_->pending.empty()) {
+      take_line(piece.substr(0, newline));
+    } else {
+      state_->pending += piece.substr(0, newline);
+      take_line(state_->pending);
+      state_->pending.clear();
+    }
+    piece.remove_prefix(newline + 1);
+  }
+}
+
+Status ProcShmParser::finish() {
+  if (!state_->pending.empty()) {
+    take_line(state_->pending);
+    state_->pending.clear();
+  }
+  if (!state_->header) return parse_header("").error();
+  if (!state_->header->ok()) return state_->header->error();
+  return Done{};
+}
+
 Result<std::vector<SegmentRecord>> parse_proc_shm(std::string_view text) {
-  auto header = parse_header(text);
-  if (!header.ok()) return header.error();
   std::vector<SegmentRecord> records;
   // About 200 bytes a line: room for every record at once.
   records.reserve(text.size() / 160);
-  std::vector<std::string_view> words;
-  std::size_t pos = header->body;
-  while (pos < text.size()) {
-    auto end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    if (auto record = parse_line(*header, text.substr(pos, end - pos), words)) {
-      records.push_back(*record);
-    }
-    pos = end + 1;
-  }
+  ProcShmParser parser([&records](const SegmentRecord& r) { records.push_back(r); });
+  parser.feed(text);
+  if (auto done = parser.finish(); !done.ok()) return done.error();
   return records;
 }
 

@@ -14,14 +14,20 @@ bool slot_is_empty(int rc) {
   return rc == -EINVAL || rc == -EIDRM;
 }
 
+// Each line of /proc/sysvipc/shm becomes a record as the kernel prints it: the text is never
+// held whole.
 Result<TableSource> list_from_proc(ShmKernel& kernel, SegmentSink& sink) {
-  auto text = kernel.proc_table();
-  if (!text.ok()) return text.error();
-  auto records = parse_proc_shm(*text);
-  if (!records.ok()) return records.error();
-  sink.expect(records->size());
-  for (const SegmentRecord& record : *records)
-    sink.add(record);
+  // Room for every segment: IPC_INFO says the highest index in use.
+  if (const int max_index = kernel.max_index(); max_index >= 0) {
+    sink.expect(static_cast<std::size_t>(max_index) + 1);
+  }
+  ProcShmParser parser([&sink](const SegmentRecord& record) { sink.add(record); });
+  auto scanned = kernel.scan_proc_table([&parser](std::string_view piece) {
+    parser.feed(piece);
+    return false;
+  });
+  if (!scanned.ok()) return scanned.error();
+  if (auto done = parser.finish(); !done.ok()) return done.error();
   return TableSource::proc;
 }
 

@@ -22,7 +22,12 @@ TEST(EscapeLabelValue, EscapesWhatTheFormatRequiresAndReplacesBytesThatAreNotUtf
   EXPECT_EQ(escape_label_value("\t\x1b"), "\t\x1b");
 }
 
-std::vector<AnyRecord> objects() {
+struct Objects {
+  std::vector<SegmentRecord> segments;
+  std::vector<PosixRecord> posix;
+};
+
+Objects objects() {
   SegmentRecord s;
   s.id = 3;
   s.key = 0x162e;
@@ -39,17 +44,18 @@ std::vector<AnyRecord> objects() {
   p.allocated = 4096;
   p.nattch = 0;
   p.ctime = 200;
-  return {s, p};
+  return {{s}, {p}};
 }
 
 TEST(RenderMetrics, EveryFamilyHasHelpAndTypeBeforeItsSamplesWhichStayTogether) {
   test::FakeNames names;
-  const std::vector<AnyRecord> records = objects();
+  const Objects records = objects();
   std::vector<LimitRow> limits{{"shmmni", "segments", 4096, 1, "segments"},
                                {"shmall", "pages", 8192, 4096, "bytes"},
                                {"shm_rmid_forced", "flag", 1, std::nullopt, "flag"}};
   MetricsInput input;
-  input.objects = records;
+  input.segments = records.segments;
+  input.posix = records.posix;
   input.limits = limits;
   input.posix_read = true;
   const std::string text = render_metrics(input, names);
@@ -96,11 +102,12 @@ TEST(RenderMetrics, EveryFamilyHasHelpAndTypeBeforeItsSamplesWhichStayTogether) 
 
 TEST(RenderMetrics, ObjectsOfEveryNamespaceAreLabelledWithItsInodeAndLowestPid) {
   test::FakeNames names;
-  std::vector<AnyRecord> records = objects();
+  Objects records = objects();
   const auto box = std::make_shared<NamespaceTag>(NamespaceTag{4026532500, 40, "postgres"});
-  std::get<SegmentRecord>(records[0]).ns = box;
+  records.segments[0].ns = box;
   MetricsInput input;
-  input.objects = records;
+  input.segments = records.segments;
+  input.posix = records.posix;
   const std::string text = render_metrics(input, names);
   EXPECT_NE(text.find("owner=\"alice\",ns=\"4026532500\",ns_pid=\"40\"} "), std::string::npos)
       << text;
@@ -110,11 +117,12 @@ TEST(RenderMetrics, ObjectsOfEveryNamespaceAreLabelledWithItsInodeAndLowestPid) 
 
 TEST(RenderMetrics, UnknownValuesAreLeftOutNotZero) {
   test::FakeNames names;
-  std::vector<AnyRecord> records = objects();
-  std::get<SegmentRecord>(records[0]).rss.reset();
-  std::get<PosixRecord>(records[1]).nattch.reset();
+  Objects records = objects();
+  records.segments[0].rss.reset();
+  records.posix[0].nattch.reset();
   MetricsInput input;
-  input.objects = records;
+  input.segments = records.segments;
+  input.posix = records.posix;
   input.posix_read = true;
   const std::string text = render_metrics(input, names);
   EXPECT_EQ(text.find("shmtool_objects_rss_bytes{type=\"sysv\"}"), std::string::npos) << text;

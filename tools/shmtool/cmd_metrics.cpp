@@ -117,13 +117,8 @@ int run_metrics(const MetricsOptions& options, Context& context) {
       if (holders.ok()) p.nattch = holders->object_nattch(p.dev, p.ino);
     }
   }
-  std::vector<AnyRecord> objects;
-  objects.reserve(segments.size() + posix.size());
-  for (SegmentRecord& s : segments)
-    objects.emplace_back(std::move(s));
-  for (PosixRecord& p : posix)
-    objects.emplace_back(std::move(p));
-  input.objects = objects;
+  input.segments = segments;
+  input.posix = posix;
   input.limits = limits;
   if (options.output_opt->count() > 0) {
     write_whole_file(options.output, render_metrics(input, context.names));
