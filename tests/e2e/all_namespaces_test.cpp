@@ -261,19 +261,9 @@ TEST_F(AllNamespaces, RefusalsAreOneLineWithTheSpecsExitCodes) {
 
 // A hostile container: its /dev/shm is a symbolic link to a directory of ours.
 TEST_F(AllNamespaces, ADevShmThatLinksOutIsSkippedWithAWarningAndNothingOutsideIsRead) {
-  std::string made = "/tmp/shmtool-allns-host-XXXXXX";
-  ASSERT_NE(mkdtemp(made.data()), nullptr);
-  struct Cleanup {
-    std::string dir;
-    ~Cleanup() { std::filesystem::remove_all(dir); }
-  } cleanup{made};
-  { std::ofstream(made + "/victim") << "keep"; }
   ShmEntry ours = make_object("ours", 10);
-  Background hostile({"unshare", "--mount", "sh", "-c",
-                      "mount -t tmpfs tmpfs /dev && ln -s \"$0\" /dev/shm && echo ready && "
-                      "exec sleep 60",
-                      made});
-  ASSERT_EQ(hostile.read_line(), "ready");
+  HostileContainer hostile;
+  ASSERT_TRUE(hostile.ready());
   for (const char* command : {"list", "who", "metrics"}) {
     std::vector<std::string> args{command, "--all-namespaces"};
     if (std::string(command) != "metrics") args.insert(args.end(), {"--type", "posix", "--json"});
@@ -287,7 +277,7 @@ TEST_F(AllNamespaces, ADevShmThatLinksOutIsSkippedWithAWarningAndNothingOutsideI
                            "root is; its POSIX objects are left out\n");
   }
   EXPECT_NE(run_shmtool({"list", "-A", "--type", "posix"}).out.find("/ours"), std::string::npos);
-  EXPECT_EQ(file_bytes(made + "/victim"), "keep");
+  EXPECT_EQ(file_bytes(hostile.victim()), "keep");
 }
 
 }  // namespace

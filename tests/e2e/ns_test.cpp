@@ -121,19 +121,8 @@ TEST_F(Ns, RefusalsAreOneLineWithTheSpecsExitCodes) {
 
 // A hostile container: its /dev/shm is a symbolic link to a directory of ours (the host's).
 TEST_F(Ns, AContainersDevShmThatLinksOutIsRefusedAndNothingOutsideIsTouched) {
-  const std::string host_dir = "/tmp/shmtool-ns-host-XXXXXX";
-  std::string made = host_dir;
-  ASSERT_NE(mkdtemp(made.data()), nullptr);
-  struct Cleanup {
-    std::string dir;
-    ~Cleanup() { std::filesystem::remove_all(dir); }
-  } cleanup{made};
-  { std::ofstream(made + "/victim") << "keep"; }
-  Background hostile({"unshare", "--mount", "sh", "-c",
-                      "mount -t tmpfs tmpfs /dev && ln -s \"$0\" /dev/shm && echo ready && "
-                      "exec sleep 60",
-                      made});
-  ASSERT_EQ(hostile.read_line(), "ready");
+  HostileContainer hostile;
+  ASSERT_TRUE(hostile.ready());
   const std::string ns = std::to_string(hostile.pid());
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"--ns", ns, "rm", "--all", "--type", "posix"},
@@ -145,7 +134,7 @@ TEST_F(Ns, AContainersDevShmThatLinksOutIsRefusedAndNothingOutsideIsTouched) {
     EXPECT_NE(run.err.find("symbolic link"), std::string::npos) << run.err;
     EXPECT_EQ(run.out, "");
   }
-  EXPECT_EQ(file_bytes(made + "/victim"), "keep");
+  EXPECT_EQ(file_bytes(hostile.victim()), "keep");
 }
 
 }  // namespace

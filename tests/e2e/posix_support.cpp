@@ -16,6 +16,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -288,6 +289,25 @@ int Background::wait(std::chrono::milliseconds timeout) {
   pid_ = -1;
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return WEXITSTATUS(status);
+}
+
+HostileContainer::HostileContainer() {
+  std::string made = "/tmp/shmtool-host-dir-XXXXXX";
+  if (mkdtemp(made.data()) == nullptr) return;
+  dir_ = made;
+  { std::ofstream(victim()) << "keep"; }
+  process_.emplace(std::vector<std::string>{
+      "unshare", "--mount", "sh", "-c",
+      "mount -t tmpfs tmpfs /dev && ln -s \"$0\" /dev/shm && echo ready && exec sleep 60", dir_});
+  ready_ = process_->read_line() == "ready";
+}
+
+HostileContainer::~HostileContainer() {
+  process_.reset();
+  if (!dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
 }
 
 }  // namespace shmtool::test

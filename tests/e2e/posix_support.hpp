@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -119,6 +120,28 @@ class Background {
   pid_t pid_ = -1;
   int out_ = -1;
   std::string buffered_;
+};
+
+/// A hostile "container": a process in a mount namespace of its own whose /dev/shm is a
+/// symbolic link to a directory of the host's (a temporary one holding file "victim", "keep"
+/// in it), removed with what is in it at the end.
+class HostileContainer {
+ public:
+  HostileContainer();
+  HostileContainer(const HostileContainer&) = delete;
+  HostileContainer& operator=(const HostileContainer&) = delete;
+  ~HostileContainer();
+
+  /// Whether it started and made its link.
+  bool ready() const { return ready_; }
+  pid_t pid() const { return process_->pid(); }
+  /// The host's file its /dev/shm/victim leads to.
+  std::string victim() const { return dir_ + "/victim"; }
+
+ private:
+  std::string dir_;
+  std::optional<Background> process_;
+  bool ready_ = false;
 };
 
 }  // namespace shmtool::test
