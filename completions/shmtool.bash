@@ -2,10 +2,10 @@
 # Completes subcommands, their options, column names, kinds after --type, users and groups,
 # files after ftok: and --file, the ids and keys of live segments (also as id:ID and key:KEY),
 # and the POSIX objects in /dev/shm as /NAME (also as posix:NAME). An option's value
-# completes the same after --option=.
+# completes the same after --option=. who --all-namespaces takes no SEGMENT, so none is offered.
 
-_shmtool_columns="KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP TYPE NAME ALLOCATED MTIME PIDS COMMAND"
-_shmtool_who_columns="PID USER COMMAND CMDLINE MAPPED KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME TYPE NAME ALLOCATED MTIME"
+_shmtool_columns="KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP TYPE NAME ALLOCATED MTIME PIDS COMMAND NS NSPID NSCOMM"
+_shmtool_who_columns="PID USER COMMAND CMDLINE MAPPED KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME TYPE NAME ALLOCATED MTIME NS NSPID NSCOMM"
 _shmtool_commands="create write read stat list who rm chown chmod lock pin unpin limits metrics"
 _shmtool_filters="-t --type --owner --creator --key --orphaned --dest --min-size --creator-gone --idle"
 _shmtool_types="sysv posix all"
@@ -19,9 +19,9 @@ _shmtool_options() {
         lock) echo "-t --timeout --json -h --help" ;;
         stat | chown | chmod | pin | unpin) echo "--json -h --help" ;;
         limits) echo "-b --bytes --json -h --help" ;;
-        metrics) echo "-O --output --json -h --help" ;;
-        who) echo "-o --output --sort -r --reverse -n --noheadings --raw -b --bytes -t --type --json -h --help" ;;
-        list) echo "-o --output --sort -r --reverse -n --noheadings --raw -b --bytes $_shmtool_filters --json -h --help" ;;
+        metrics) echo "-O --output -A --all-namespaces --json -h --help" ;;
+        who) echo "-o --output --sort -r --reverse -n --noheadings --raw -b --bytes -t --type -A --all-namespaces --json -h --help" ;;
+        list) echo "-o --output --sort -r --reverse -n --noheadings --raw -b --bytes -A --all-namespaces $_shmtool_filters --json -h --help" ;;
         rm) echo "-a --all --stale-locks --dry-run $_shmtool_filters --json -h --help" ;;
     esac
 }
@@ -119,7 +119,7 @@ _shmtool() {
     # Find the subcommand and count the positionals after it.
     # --ns PID (before or after the command) is passed on to the shmtool that lists ids and
     # names, so they are the namespace's.
-    local i command="" positionals=0 skip=0 _shmtool_ns=""
+    local i command="" positionals=0 skip=0 _shmtool_ns="" all_namespaces=""
     for ((i = 1; i < cword; i++)); do
         if ((skip)); then
             skip=0
@@ -141,6 +141,7 @@ _shmtool() {
         fi
         if [[ $word == -* ]]; then
             _shmtool_takes_value "$word" && skip=1
+            [[ $word == -A || $word == --all-namespaces ]] && all_namespaces=yes
         else
             ((positionals++))
         fi
@@ -236,6 +237,10 @@ _shmtool() {
             ((positionals >= 1)) && return
             ;;
         list | limits) return ;;
+        who)
+            # --all-namespaces takes no SEGMENT (a SEGMENT is named in one namespace).
+            [[ -n $all_namespaces ]] && return
+            ;;
         lock)
             # After SEGMENT (and --), a command and its arguments.
             if ((positionals >= 1)); then

@@ -84,9 +84,9 @@ end
 function __shmtool_columns
     set -l token (commandline -ct)
     set -l prefix (string replace -r '[^,+]*$' '' -- $token)
-    set -l columns KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP TYPE NAME ALLOCATED MTIME PIDS COMMAND
+    set -l columns KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME RSS SWAP TYPE NAME ALLOCATED MTIME PIDS COMMAND NS NSPID NSCOMM
     # who: the holder's columns, then the object's (not PIDS, list's COMMAND, RSS, SWAP).
-    test "$argv[1]" = who; and set columns PID USER COMMAND CMDLINE MAPPED KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME TYPE NAME ALLOCATED MTIME
+    test "$argv[1]" = who; and set columns PID USER COMMAND CMDLINE MAPPED KEY ID OWNER GROUP CUSER CGROUP PERMS SIZE NATTCH STATUS CPID LPID ATIME DTIME CTIME TYPE NAME ALLOCATED MTIME NS NSPID NSCOMM
     for column in $columns
         printf '%s%s\n' $prefix $column
     end
@@ -201,6 +201,9 @@ complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l min-size -x -d '
 complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l creator-gone -d 'Only segments whose creating process has exited (System V)'
 complete -c shmtool -n '__fish_seen_subcommand_from list rm' -l idle -x -d 'Only unattached segments unused for DURATION (90s, 30m, 12h, 7d)'
 
+# list, who and metrics: every IPC namespace on the host
+complete -c shmtool -n '__fish_seen_subcommand_from list who metrics' -s A -l all-namespaces -d 'Every IPC namespace and /dev/shm on the host (needs CAP_SYS_ADMIN)'
+
 # list
 complete -c shmtool -n '__fish_seen_subcommand_from list' -s o -l output -x -a '(__shmtool_columns)' -d 'Columns to show'
 complete -c shmtool -n '__fish_seen_subcommand_from list' -l sort -x -a '(__shmtool_columns)' -d 'Sort by column'
@@ -217,7 +220,8 @@ complete -c shmtool -n '__fish_seen_subcommand_from who' -s n -l noheadings -d '
 complete -c shmtool -n '__fish_seen_subcommand_from who' -l raw -d 'One line a row, single spaces'
 complete -c shmtool -n '__fish_seen_subcommand_from who' -s b -l bytes -d 'Sizes in bytes'
 complete -c shmtool -n '__fish_seen_subcommand_from who' -s t -l type -x -a 'sysv\t"System V segments" posix\t"POSIX objects in /dev/shm" all\t"Both (the default)"' -d 'Which kind'
-complete -c shmtool -n '__fish_seen_subcommand_from who' -a '(__shmtool_segments)'
+# --all-namespaces takes no SEGMENT (a SEGMENT is named in one namespace).
+complete -c shmtool -n '__fish_seen_subcommand_from who; and not __fish_seen_argument -s A -l all-namespaces' -a '(__shmtool_segments)'
 
 # rm
 complete -c shmtool -n '__fish_seen_subcommand_from rm' -s a -l all -d 'Remove every segment the filters match'
