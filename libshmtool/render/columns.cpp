@@ -168,8 +168,8 @@ constexpr std::array<Column, 26> kColumns{{
     {"NS", "the IPC namespace's inode (--all-namespaces)", Align::right, false,
      [](R r, C) { return r.common.ns ? std::to_string(r.common.ns->inode) : na(); },
      [](R r, C) -> SortKey { return r.common.ns ? SortKey(r.common.ns->inode) : absent_key(); }},
-    {"NSPID", "the lowest pid in the namespace (--all-namespaces)", Align::right, false,
-     [](R r, C) { return r.common.ns ? std::to_string(r.common.ns->pid) : na(); },
+    {"NSPID", "its lowest pid (a POSIX object: the lowest that sees its /dev/shm)", Align::right,
+     false, [](R r, C) { return r.common.ns ? std::to_string(r.common.ns->pid) : na(); },
      [](R r, C) -> SortKey {
        return r.common.ns ? SortKey(std::int64_t{r.common.ns->pid}) : absent_key();
      }},

@@ -280,7 +280,7 @@ Runner setup_list(CLI::App& app) {
   auto options = std::make_shared<ListOptions>();
   add_table_options(app, options->table, "segment");
   add_filter_options(app, options->filters);
-  add_all_namespaces_option(app, options->all_namespaces);
+  add_all_namespaces_option(app, options->all_namespaces, "NS, NSPID and NSCOMM say which");
   app.footer(column_help());
   return [options](Context& context) { return run_list(*options, context); };
 }

@@ -137,7 +137,7 @@ Runner setup_metrics(CLI::App& app) {
                                        "Write FILE whole (a temporary file beside it, renamed "
                                        "over it) instead of standard output")
                             ->option_text("FILE");
-  add_all_namespaces_option(app, options->all_namespaces);
+  add_all_namespaces_option(app, options->all_namespaces, "the labels ns and ns_pid say which");
   app.footer(
       "Prints the Prometheus text format (0.0.4) for node_exporter's textfile collector:\n"
       "shmtool_objects, shmtool_objects_size_bytes, _rss_bytes, _swap_bytes, _orphaned and\n"

@@ -217,7 +217,7 @@ Runner setup_who(CLI::App& app) {
                                      "Which kind: sysv (System V segments), posix (POSIX "
                                      "objects in /dev/shm) or all (the default)")
                           ->option_text("TYPE");
-  add_all_namespaces_option(app, options->all_namespaces);
+  add_all_namespaces_option(app, options->all_namespaces, "NS, NSPID and NSCOMM say which");
   app.footer(column_help());
   return [options](Context& context) { return run_who(*options, context); };
 }

@@ -49,10 +49,11 @@ void enter_namespace_of(const std::string& pid_text) {
   set_path_root(root.release());
 }
 
-void add_all_namespaces_option(CLI::App& app, bool& flag) {
+void add_all_namespaces_option(CLI::App& app, bool& flag, const char* which) {
   app.add_flag("-A,--all-namespaces", flag,
-               "Every IPC namespace on the host (every container's), and every /dev/shm its "
-               "processes see: NS, NSPID and NSCOMM say which (needs CAP_SYS_ADMIN)");
+               std::string("Every IPC namespace on the host (every container's), and every "
+                           "/dev/shm its processes see: ") +
+                   which + " (needs CAP_SYS_ADMIN)");
 }
 
 namespace {

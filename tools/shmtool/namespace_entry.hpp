@@ -19,8 +19,9 @@ namespace shmtool::cli {
 /// when there is no such process or the caller may not enter (CAP_SYS_ADMIN).
 void enter_namespace_of(const std::string& pid_text);
 
-/// Declares --all-namespaces on `app`, setting `flag`.
-void add_all_namespaces_option(CLI::App& app, bool& flag);
+/// Declares --all-namespaces on `app`, setting `flag`; `which` says how a row names its
+/// namespace.
+void add_all_namespaces_option(CLI::App& app, bool& flag, const char* which);
 
 /// Finds every IPC namespace of the host (and every /dev/shm, when `posix`), after checking
 /// that --ns was not given (usage) and that the caller may enter them (CAP_SYS_ADMIN, exit 1).
