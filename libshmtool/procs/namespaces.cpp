@@ -58,6 +58,13 @@ std::optional<RootKey> own_root(int proc) {
   return RootKey{*mnt, st.st_dev, st.st_ino};
 }
 
+// The device and inode of an open /dev/shm.
+std::pair<dev_t, ino_t> directory_of(const ShmDir& dir) {
+  struct stat st {};
+  if (fstat(dir.fd(), &st) != 0) return {0, 0};
+  return {st.st_dev, st.st_ino};
+}
+
 // Opens the /dev/shm of the process `pid` under its root.
 Result<ShmDir> open_shm_of(int proc, pid_t pid, bool own) {
   if (own) return ShmDir::open_default();
@@ -128,7 +135,8 @@ Result<HostNamespaces> find_namespaces(const NamespaceScan& scan) {
   std::sort(out.ipc.begin(), out.ipc.end(),
             [](const IpcNamespace& a, const IpcNamespace& b) { return a.tag->pid < b.tag->pid; });
 
-  // Each distinct /dev/shm, by device: opened under the root of one process per mount
+  // Each distinct /dev/shm, by device and directory (directories of one tmpfs may each be a
+  // container's /dev/shm, bind-mounted): opened under the root of one process per mount
   // namespace and root, in pid order, so the lowest pid that sees it names it.
   std::vector<RootSeen> seen;
   const std::optional<RootKey> own = own_root(proc.get());
@@ -137,7 +145,7 @@ Result<HostNamespaces> find_namespaces(const NamespaceScan& scan) {
     seen.push_back(root);
   std::sort(seen.begin(), seen.end(),
             [](const RootSeen& a, const RootSeen& b) { return a.pid < b.pid; });
-  std::unordered_map<dev_t, std::size_t> by_device;  // device -> index in out.shm
+  std::map<std::pair<dev_t, ino_t>, std::size_t> by_directory;  // -> index in out.shm
   for (const RootSeen& root : seen) {
     bool own_one = false;
     if (own) {
@@ -151,11 +159,12 @@ Result<HostNamespaces> find_namespaces(const NamespaceScan& scan) {
       if (dir.error().err == ELOOP) out.refused.push_back(dir.error());
       continue;
     }
-    const dev_t dev = dir->device();
-    const auto [at, added] = by_device.try_emplace(dev, out.shm.size());
+    const auto [dev, ino] = directory_of(*dir);
+    const auto [at, added] = by_directory.try_emplace({dev, ino}, out.shm.size());
     if (added) {
       ShmMount mount;
       mount.dev = dev;
+      mount.ino = ino;
       // The tag of the IPC namespace whose lowest pid this is, or one of its own.
       for (const IpcNamespace& ns : out.ipc) {
         if (ns.tag->pid == root.pid) mount.tag = ns.tag;
@@ -255,7 +264,9 @@ Result<std::optional<ShmDir>> open_shm_mount(const ShmMount& mount, const std::s
       if (dir.error().err == ELOOP) return dir.error();
       continue;  // gone
     }
-    if (dir->device() == mount.dev) return std::optional<ShmDir>(std::move(*dir));
+    if (directory_of(*dir) == std::pair(mount.dev, mount.ino)) {
+      return std::optional<ShmDir>(std::move(*dir));
+    }
   }
   return std::optional<ShmDir>();
 }

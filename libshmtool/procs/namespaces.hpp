@@ -2,8 +2,8 @@
 // The IPC namespaces of the host and the /dev/shm its processes see, for --all-namespaces: one
 // walk of /proc reads each process's ns/ipc link ("ipc:[INODE]"), and, when POSIX objects are
 // wanted, its mount namespace and root. Each namespace is then entered in turn (setns, and
-// back), and each distinct /dev/shm (by device) opened under the root of a process that sees
-// it, never following a symbolic link (a container's files are the container's to shape).
+// back), and each distinct /dev/shm (by device and directory) opened under the root of a process
+// that sees it, never following a symbolic link (a container's files are the container's to shape).
 
 #include <sys/types.h>
 
@@ -26,12 +26,14 @@ struct IpcNamespace {
   std::vector<pid_t> pids;                  // its processes, ascending: any one opens it
 };
 
-/// A /dev/shm among the host's processes: one per device.
+/// A /dev/shm among the host's processes: one per directory (a device, or a directory of one
+/// bind-mounted there).
 struct ShmMount {
   // The IPC namespace of the lowest pid that sees it (a container's /dev/shm is tagged as its
   // segments are; the host's as the host's).
   std::shared_ptr<const NamespaceTag> tag;
   dev_t dev = 0;
+  ino_t ino = 0;            // of the directory
   std::vector<pid_t> pids;  // one process per mount namespace and root that sees it, ascending
 };
 

@@ -85,7 +85,8 @@ std::string label(std::string_view name, std::string_view value) {
   return std::string(name) + "=\"" + escape_label_value(value) + "\"";
 }
 
-// The labels of one object: type, id, key, name, owner; with --all-namespaces also ns (the
+// The labels of one object: type, id (a segment's shmid, a POSIX object's inode), key, name,
+// owner; with --all-namespaces also ns (the
 // IPC namespace's inode) and ns_pid (its lowest pid). ns_pid keeps two /dev/shm of one IPC
 // namespace apart (a process may mount its own tmpfs there without a namespace of its own):
 // the same name in both would otherwise be one series twice, which Prometheus rejects.
@@ -98,8 +99,11 @@ std::string object_labels(RowRef row, NameResolver& names) {
     labels = label("type", "sysv") + "," + label("id", std::to_string(row.sysv->id)) + "," +
              label("key", key) + "," + label("name", key) + "," + label("owner", owner);
   } else {
-    labels = label("type", "posix") + "," + label("id", "") + "," + label("key", "") + "," +
-             label("name", posix_display_name(row.posix->name)) + "," + label("owner", owner);
+    // A POSIX object's id is its inode: names that differ only in bytes that are not UTF-8
+    // (each made U+FFFD in a label value) are still two series.
+    labels = label("type", "posix") + "," + label("id", std::to_string(row.posix->ino)) + "," +
+             label("key", "") + "," + label("name", posix_display_name(row.posix->name)) + "," +
+             label("owner", owner);
   }
   if (row.common.ns) {
     labels += "," + label("ns", std::to_string(row.common.ns->inode)) + "," +

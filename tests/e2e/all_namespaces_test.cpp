@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -183,6 +184,44 @@ TEST_F(AllNamespaces, PosixObjectsOfEachDevShmOnceTaggedWithTheNamespaceThatSees
   const std::string b_pid = std::to_string(b.pid());
   EXPECT_EQ(all.out, "1 posix /ours\n" + a_pid + " sysv 0x00000077\n" + a_pid + " posix /inside\n" +
                          b_pid + " sysv 0x00000078\n");
+}
+
+// Containers whose /dev/shm are directories of one tmpfs, bind-mounted: one device, two
+// /dev/shm, each read.
+TEST_F(AllNamespaces, DirectoriesOfOneTmpfsMountedAsTwoDevShmAreBothRead) {
+  struct SharedTmpfs {
+    std::string dir = "/tmp/shmtool-allns-fs-XXXXXX";
+    bool mounted = false;
+    SharedTmpfs() {
+      if (mkdtemp(dir.data()) == nullptr) return;
+      // This suite's mount namespace is its own (private_host.sh): the mount stays here.
+      mounted = run_program({"mount", "-t", "tmpfs", "tmpfs", dir}).exit_code == 0;
+      if (mounted) std::filesystem::create_directories(dir + "/c1");
+      if (mounted) std::filesystem::create_directories(dir + "/c2");
+    }
+    ~SharedTmpfs() {
+      if (mounted) run_program({"umount", dir});
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  } shared;
+  ASSERT_TRUE(shared.mounted);
+  const auto container = [&shared](const std::string& sub, const std::string& name) {
+    return std::make_unique<Background>(std::vector<std::string>{
+        "unshare", "--ipc", "--mount", "sh", "-c",
+        "mount --bind \"$0\" /dev/shm && echo x > \"/dev/shm/$1\" && echo ready && exec sleep 60",
+        shared.dir + "/" + sub, name});
+  };
+  auto one = container("c1", "one");
+  auto two = container("c2", "two");
+  ASSERT_EQ(one->read_line(), "ready");
+  ASSERT_EQ(two->read_line(), "ready");
+  const RunResult run =
+      run_shmtool({"list", "-A", "--type", "posix", "--raw", "-n", "-o", "NSPID,NAME"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out,
+            std::to_string(one->pid()) + " /one\n" + std::to_string(two->pid()) + " /two\n");
+  EXPECT_EQ(run.err, "");
 }
 
 TEST_F(AllNamespaces, WhoMatchesHoldersWithinTheirOwnNamespace) {

@@ -121,13 +121,14 @@ TEST_F(Metrics, PromtoolAcceptsItAndItAgreesWithList) {
   // The mapped object is not orphaned; the other is.
   EXPECT_EQ(e.samples.at("shmtool_objects_orphaned{type=\"posix\"}"), "1");
   EXPECT_EQ(e.samples.at("shmtool_objects_orphaned{type=\"sysv\"}"), "2");
-  EXPECT_EQ(
-      e.samples.at(
-          "shmtool_segment_attached_processes{type=\"posix\",id=\"\",key=\"\",name=\"/frames\","
-          "owner=\"root\"}"),
-      "1");
-  EXPECT_EQ(e.samples.count("shmtool_segment_size_bytes{type=\"posix\",id=\"\",key=\"\",name=\"/"
-                            "we\\\"ird\\\\na\\nme\",owner=\"root\"}"),
+  // A POSIX object's id is its inode.
+  const std::string frames_id = std::to_string(lstat_of(object.path()).st_ino);
+  const std::string odd_id = std::to_string(lstat_of(odd.path()).st_ino);
+  EXPECT_EQ(e.samples.at("shmtool_segment_attached_processes{type=\"posix\",id=\"" + frames_id +
+                         "\",key=\"\",name=\"/frames\",owner=\"root\"}"),
+            "1");
+  EXPECT_EQ(e.samples.count("shmtool_segment_size_bytes{type=\"posix\",id=\"" + odd_id +
+                            "\",key=\"\",name=\"/we\\\"ird\\\\na\\nme\",owner=\"root\"}"),
             1U)
       << run.out;
 

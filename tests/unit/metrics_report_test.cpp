@@ -40,6 +40,7 @@ Objects objects() {
   s.uid = 1000;
   PosixRecord p;
   p.name = "fr\"ames";
+  p.ino = 55;
   p.size = 10;
   p.allocated = 4096;
   p.nattch = 0;
@@ -90,7 +91,7 @@ TEST(RenderMetrics, EveryFamilyHasHelpAndTypeBeforeItsSamplesWhichStayTogether) 
       std::string::npos)
       << text;
   EXPECT_NE(
-      text.find("shmtool_segment_size_bytes{type=\"posix\",id=\"\",key=\"\",name=\"/fr\\\"ames\","
+      text.find("shmtool_segment_size_bytes{type=\"posix\",id=\"55\",key=\"\",name=\"/fr\\\"ames\","
                 "owner=\"root\"} 10\n"),
       std::string::npos)
       << text;
@@ -113,6 +114,23 @@ TEST(RenderMetrics, ObjectsOfEveryNamespaceAreLabelledWithItsInodeAndLowestPid) 
       << text;
   // An object found without --all-namespaces has no such labels.
   EXPECT_NE(text.find("name=\"/fr\\\"ames\",owner=\"root\"} "), std::string::npos) << text;
+}
+
+TEST(RenderMetrics, NamesThatDifferOnlyInBytesThatAreNotUtf8AreTwoSeries) {
+  test::FakeNames names;
+  PosixRecord a;
+  a.name = "a\xff";
+  a.ino = 7;
+  PosixRecord b;
+  b.name = "a\xfe";
+  b.ino = 8;
+  const std::vector<PosixRecord> objects{a, b};
+  MetricsInput input;
+  input.posix = objects;
+  const std::string text = render_metrics(input, names);
+  const std::string size = "shmtool_segment_size_bytes{type=\"posix\",id=\"";
+  EXPECT_NE(text.find(size + "7\",key=\"\",name=\"/a\xef\xbf\xbd\""), std::string::npos) << text;
+  EXPECT_NE(text.find(size + "8\",key=\"\",name=\"/a\xef\xbf\xbd\""), std::string::npos) << text;
 }
 
 TEST(RenderMetrics, UnknownValuesAreLeftOutNotZero) {

@@ -45,7 +45,8 @@ std::string column_help() {
       "every field of each segment, each POSIX object in its own form (\"type\": \"posix\");\n"
       "rss and swap are read (from /proc/sysvipc/shm, slow with many segments) only when -o\n"
       "names RSS or SWAP, and are null otherwise. POSIX objects are sorted by name; with\n"
-      "--type all they follow the segments.";
+      "--type all they follow the segments (with --all-namespaces, the segments of their own\n"
+      "namespace).";
   return text;
 }
 
@@ -193,11 +194,14 @@ void note_stale_locks(Context& context) {
       std::count_if(scan->locks.begin(), scan->locks.end(),
                     [](const StaleLock& lock) { return caller_may_remove(lock); }));
   if (count == 0) return;
-  context.note(count == 1 ? "1 lock semaphore remains of a removed segment; 'shmtool rm "
-                            "--stale-locks' removes it"
-                          : std::to_string(count) +
-                                " lock semaphores remain of removed segments; 'shmtool rm "
-                                "--stale-locks' removes them");
+  // With --ns, the command that removes them must act in the same namespace.
+  const std::string rm = "'shmtool " +
+                         (context.global.ns_given() ? "--ns " + context.global.ns + " " : "") +
+                         "rm --stale-locks'";
+  context.note(count == 1
+                   ? "1 lock semaphore remains of a removed segment; " + rm + " removes it"
+                   : std::to_string(count) + " lock semaphores remain of removed segments; " + rm +
+                         " removes them");
 }
 
 int list_rows(const ListOptions& options, Context& context) {

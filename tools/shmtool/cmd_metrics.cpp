@@ -77,6 +77,9 @@ int run_metrics(const MetricsOptions& options, Context& context) {
   if (context.json()) {
     fail_usage("--json", "metrics prints the Prometheus text format; use list --json for JSON");
   }
+  if (options.output_opt->count() > 0 && options.output.empty()) {
+    fail_usage("--output", "names no file");
+  }
   const auto dir = ShmDir::open_default();
   MetricsInput input;
   std::vector<SegmentRecord> segments;
@@ -145,9 +148,10 @@ Runner setup_metrics(CLI::App& app) {
       "_pages, with shmtool_used_* beside them, and shmtool_shm_rmid_forced); and for each\n"
       "segment and POSIX object shmtool_segment_size_bytes, _rss_bytes, _swap_bytes,\n"
       "_allocated_bytes, _attached_processes, _last_attach_time_seconds and\n"
-      "_last_change_time_seconds, labelled type, id, key, name and owner (and, with\n"
-      "--all-namespaces, ns and ns_pid: the IPC namespace's inode and its lowest pid; the\n"
-      "totals are then of every namespace, the limits still this namespace's).\n"
+      "_last_change_time_seconds, labelled type, id (a POSIX object's: its inode), key,\n"
+      "name and owner (and, with --all-namespaces, ns and ns_pid: the IPC namespace's\n"
+      "inode and its lowest pid; the totals are then of every namespace, the limits still\n"
+      "this namespace's).\n"
       "--output FILE never leaves a half-written file, and refuses a FILE that exists and is\n"
       "not a regular file (a device, a directory, a symbolic link).");
   return [options](Context& context) { return run_metrics(*options, context); };

@@ -80,6 +80,12 @@ HostNamespaces find_all_namespaces(Context& context, bool posix) {
   NamespaceScan scan;
   scan.shm_mounts = posix;
   HostNamespaces host = unwrap(find_namespaces(scan));
+  if (host.unreadable > 0) {
+    // Processes of another user namespace, say, whose links even root may not read.
+    context.note(std::to_string(host.unreadable) +
+                 (host.unreadable == 1 ? " process" : " processes") +
+                 " could not be read: a namespace that only they are in is not shown");
+  }
   for (const Error& refused : host.refused)
     warn_refused(context, refused);
   return host;
@@ -129,8 +135,9 @@ std::vector<PosixRecord> objects_of_every_namespace(Context& context, const Host
 
 std::vector<dev_t> shm_devices(const HostNamespaces& host) {
   std::vector<dev_t> out;
-  for (const ShmMount& mount : host.shm)
-    out.push_back(mount.dev);
+  for (const ShmMount& mount : host.shm) {
+    if (std::find(out.begin(), out.end(), mount.dev) == out.end()) out.push_back(mount.dev);
+  }
   return out;
 }
 
