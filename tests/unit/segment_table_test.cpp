@@ -587,6 +587,24 @@ TEST(ListSegmentsOnRealSegments, GivesTheSameRecordsWhicheverWayTheKernelIsRead)
   }
 }
 
+TEST(ListSegmentsOnRealSegments, ReadsAProcTableOfManyPiecesWhole) {
+  // 700 segments: /proc/sysvipc/shm runs to well over one 64 KiB piece of the read ahead.
+  std::vector<test::SegmentGuard> made;
+  made.reserve(700);
+  for (int i = 0; i < 700; ++i)
+    made.emplace_back(IPC_PRIVATE, 1 + static_cast<std::size_t>(i), 0600);
+  auto with_usage = list_segments(system_kernel(), Usage::read);
+  ASSERT_TRUE(with_usage.ok());
+  EXPECT_EQ(with_usage->source, TableSource::proc);
+  std::map<int, std::uint64_t> sizes;
+  for (const SegmentRecord& r : with_usage->segments)
+    sizes[r.id] = r.size;
+  for (std::size_t i = 0; i < made.size(); ++i) {
+    ASSERT_EQ(sizes.count(made[i].id()), 1U) << "segment " << i << " missing";
+    EXPECT_EQ(sizes[made[i].id()], i + 1);
+  }
+}
+
 TEST(StatSegmentOnRealSegments, GivesTheSameRecordAsTheListing) {
   test::SegmentGuard segment(IPC_PRIVATE, 3000, 0640);
   auto listed = list_segments(system_kernel(), Usage::read);
