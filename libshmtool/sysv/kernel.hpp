@@ -38,15 +38,6 @@ class ShmKernel {
     consume(*text);
     return Done{};
   }
-  /// Hands all of /proc/sysvipc/shm to `consume` in pieces, in order. The real kernel reads
-  /// ahead in a second thread while `consume` takes the piece before: the kernel's printing of
-  /// each line and the parsing of the last ones overlap. By default, scan_proc_table.
-  virtual Status read_proc_table(const std::function<void(std::string_view piece)>& consume) {
-    return scan_proc_table([&consume](std::string_view piece) {
-      consume(piece);
-      return false;
-    });
-  }
 };
 
 /// Returns the real kernel.

@@ -22,7 +22,10 @@ Result<TableSource> list_from_proc(ShmKernel& kernel, SegmentSink& sink) {
     sink.expect(static_cast<std::size_t>(max_index) + 1);
   }
   ProcShmParser parser([&sink](const SegmentRecord& record) { sink.add(record); });
-  auto scanned = kernel.read_proc_table([&parser](std::string_view piece) { parser.feed(piece); });
+  auto scanned = kernel.scan_proc_table([&parser](std::string_view piece) {
+    parser.feed(piece);
+    return false;
+  });
   if (!scanned.ok()) return scanned.error();
   if (auto done = parser.finish(); !done.ok()) return done.error();
   return TableSource::proc;

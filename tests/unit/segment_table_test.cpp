@@ -588,7 +588,8 @@ TEST(ListSegmentsOnRealSegments, GivesTheSameRecordsWhicheverWayTheKernelIsRead)
 }
 
 TEST(ListSegmentsOnRealSegments, ReadsAProcTableOfManyPiecesWhole) {
-  // 700 segments: /proc/sysvipc/shm runs to well over one 64 KiB piece of the read ahead.
+  // 700 segments: /proc/sysvipc/shm runs to well over one 64 KiB piece: lines cut between
+  // pieces are parsed whole.
   std::vector<test::SegmentGuard> made;
   made.reserve(700);
   for (int i = 0; i < 700; ++i)
