@@ -1,5 +1,6 @@
 #include "render/metrics_report.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
@@ -12,9 +13,17 @@
 
 namespace shmtool {
 
-std::string escape_label_value(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
+namespace {
+
+// Appends `value` escaped as a label value.
+void append_label_value(std::string& out, std::string_view value) {
+  // Most values (numbers, keys, user names) are plain ASCII with nothing to escape.
+  if (std::all_of(value.begin(), value.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x80 && c != '\\' && c != '"' && c != '\n';
+      })) {
+    out += value;
+    return;
+  }
   for (std::size_t i = 0; i < value.size();) {
     const std::size_t length = utf8_sequence_length(value, i);
     if (length == 0) {
@@ -34,6 +43,14 @@ std::string escape_label_value(std::string_view value) {
     }
     i += length;
   }
+}
+
+}  // namespace
+
+std::string escape_label_value(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  append_label_value(out, value);
   return out;
 }
 
@@ -82,32 +99,49 @@ class Family {
 };
 
 std::string label(std::string_view name, std::string_view value) {
-  return std::string(name) + "=\"" + escape_label_value(value) + "\"";
+  std::string out(name);
+  out += "=\"";
+  append_label_value(out, value);
+  out += '"';
+  return out;
+}
+
+// Appends NAME="VALUE", after a comma unless it is the first.
+void add_label(std::string& out, std::string_view name, std::string_view value) {
+  if (!out.empty()) out += ',';
+  out += name;
+  out += "=\"";
+  append_label_value(out, value);
+  out += '"';
 }
 
 // The labels of one object: type, id (a segment's shmid, a POSIX object's inode), key, name,
-// owner; with --all-namespaces also ns (the
-// IPC namespace's inode) and ns_pid (its lowest pid). ns_pid keeps two /dev/shm of one IPC
-// namespace apart (a process may mount its own tmpfs there without a namespace of its own):
-// the same name in both would otherwise be one series twice, which Prometheus rejects.
+// owner; with --all-namespaces also ns (the IPC namespace's inode) and ns_pid (its lowest
+// pid). ns_pid keeps two /dev/shm of one IPC namespace apart (a process may mount its own tmpfs
+// there without a namespace of its own): the same name in both would otherwise be one series
+// twice, which Prometheus rejects.
 std::string object_labels(RowRef row, NameResolver& names) {
   const auto user = names.user_name(row.common.uid);
-  const std::string owner = user ? *user : std::to_string(row.common.uid);
   std::string labels;
+  labels.reserve(128);
   if (row.sysv != nullptr) {
     const std::string key = format_key_hex(row.sysv->key);
-    labels = label("type", "sysv") + "," + label("id", std::to_string(row.sysv->id)) + "," +
-             label("key", key) + "," + label("name", key) + "," + label("owner", owner);
+    add_label(labels, "type", "sysv");
+    add_label(labels, "id", std::to_string(row.sysv->id));
+    add_label(labels, "key", key);
+    add_label(labels, "name", key);
   } else {
     // A POSIX object's id is its inode: names that differ only in bytes that are not UTF-8
     // (each made U+FFFD in a label value) are still two series.
-    labels = label("type", "posix") + "," + label("id", std::to_string(row.posix->ino)) + "," +
-             label("key", "") + "," + label("name", posix_display_name(row.posix->name)) + "," +
-             label("owner", owner);
+    add_label(labels, "type", "posix");
+    add_label(labels, "id", std::to_string(row.posix->ino));
+    add_label(labels, "key", "");
+    add_label(labels, "name", posix_display_name(row.posix->name));
   }
+  add_label(labels, "owner", user ? *user : std::to_string(row.common.uid));
   if (row.common.ns) {
-    labels += "," + label("ns", std::to_string(row.common.ns->inode)) + "," +
-              label("ns_pid", std::to_string(row.common.ns->pid));
+    add_label(labels, "ns", std::to_string(row.common.ns->inode));
+    add_label(labels, "ns_pid", std::to_string(row.common.ns->pid));
   }
   return labels;
 }

@@ -43,9 +43,8 @@ Field field_named(std::string_view name) {
   return Field::other;
 }
 
-// The blank-separated words of `line`, into `words` (reused from line to line).
-void split_words(std::string_view line, std::vector<std::string_view>& words) {
-  words.clear();
+std::vector<std::string_view> split_words(std::string_view line) {
+  std::vector<std::string_view> words;
   std::size_t pos = 0;
   while (pos < line.size()) {
     while (pos < line.size() && (line[pos] == ' ' || line[pos] == '\t'))
@@ -55,11 +54,6 @@ void split_words(std::string_view line, std::vector<std::string_view>& words) {
       ++pos;
     if (pos > start) words.push_back(line.substr(start, pos - start));
   }
-}
-
-std::vector<std::string_view> split_words(std::string_view line) {
-  std::vector<std::string_view> words;
-  split_words(line, words);
   return words;
 }
 
@@ -157,14 +151,24 @@ Result<Header> parse_header(std::string_view text) {
   return header;
 }
 
-std::optional<SegmentRecord> parse_line(const Header& header, std::string_view line,
-                                        std::vector<std::string_view>& words) {
-  split_words(line, words);
-  if (words.size() != header.fields.size()) return std::nullopt;
+// Parses one line: as many words as the header has fields, each applied as it is found.
+std::optional<SegmentRecord> parse_line(const Header& header, std::string_view line) {
   SegmentRecord record;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    if (!apply(header.fields[i], words[i], record)) return std::nullopt;
+  std::size_t pos = 0;
+  const auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  for (const Field field : header.fields) {
+    while (pos < line.size() && blank(line[pos]))
+      ++pos;
+    const std::size_t start = pos;
+    while (pos < line.size() && !blank(line[pos]))
+      ++pos;
+    if (pos == start || !apply(field, line.substr(start, pos - start), record)) {
+      return std::nullopt;
+    }
   }
+  while (pos < line.size() && blank(line[pos]))
+    ++pos;
+  if (pos != line.size()) return std::nullopt;  // more words than fields
   return record;
 }
 
@@ -186,7 +190,6 @@ std::string_view nth_word(std::string_view line, std::size_t n) {
 struct ProcShmParser::State {
   std::optional<Result<Header>> header;  // once its line is complete
   std::string pending;                   // a line not yet complete
-  std::vector<std::string_view> words;   // reused from line to line
 };
 
 ProcShmParser::ProcShmParser(std::function<void(const SegmentRecord&)> take)
@@ -200,7 +203,7 @@ void ProcShmParser::take_line(std::string_view line) {
     return;
   }
   if (!state_->header->ok()) return;
-  if (auto record = parse_line(**state_->header, line, state_->words)) take_(*record);
+  if (auto record = parse_line(**state_->header, line)) take_(*record);
 }
 
 void ProcShmParser::feed(std::string_view piece) {
@@ -301,8 +304,7 @@ Result<std::optional<SegmentRecord>> find_in_proc_shm(std::string_view text, int
     if (end == std::string_view::npos) end = text.size();
     const std::string_view line = text.substr(pos, end - pos);
     if (nth_word(line, header->id_column) == wanted) {
-      std::vector<std::string_view> words;
-      if (auto record = parse_line(*header, line, words)) {
+      if (auto record = parse_line(*header, line)) {
         return std::optional<SegmentRecord>(*record);
       }
     }
