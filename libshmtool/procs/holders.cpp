@@ -79,11 +79,6 @@ struct CreatorLookup {
   RunningProcess process;
 };
 
-// Whether an errno of reading PROC/PID says the process is not there (or has just gone).
-bool process_is_gone(int err) {
-  return err == ENOENT || err == ESRCH;
-}
-
 CreatorLookup look_up_creator(pid_t pid, std::optional<std::int64_t> created,
                               const std::string& proc, bool want_comm) {
   CreatorLookup out;
@@ -125,8 +120,7 @@ CreatorLookup look_up_creator(pid_t pid, std::optional<std::int64_t> created,
   }
   out.state = CreatorState::running;
   if (comm) {
-    if (!comm->empty() && comm->back() == '\n') comm->pop_back();
-    out.process.comm = std::move(*comm);
+    out.process.comm = std::string(comm_text(*comm));
   }
   return out;
 }
@@ -315,7 +309,7 @@ Result<HolderMap> scan_holders(const HolderScan& scan) {
     const int dir = openat(proc, entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0) continue;  // gone
     if (!reader.read(dir, "maps")) {
-      if (errno != ENOENT && errno != ESRCH) ++result.unreadable;
+      if (!process_is_gone(errno)) ++result.unreadable;
       close(dir);
       continue;
     }
@@ -362,9 +356,7 @@ Result<HolderMap> scan_holders(const HolderScan& scan) {
       // fstat instead of reading and parsing status.
       struct stat owner {};
       info.uid = fstat(dir, &owner) == 0 ? owner.st_uid : static_cast<uid_t>(-1);
-      std::string_view comm = reader.read(dir, "comm") ? reader.text() : std::string_view();
-      if (!comm.empty() && comm.back() == '\n') comm.remove_suffix(1);
-      info.comm = std::string(comm);
+      info.comm = std::string(comm_text(reader.read(dir, "comm") ? reader.text() : ""));
       info.cmdline =
           cmdline_text(reader.read(dir, "cmdline") ? std::string(reader.text()) : std::string());
       result.processes.push_back(std::move(info));

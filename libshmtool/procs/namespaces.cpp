@@ -23,11 +23,6 @@ namespace shmtool {
 
 namespace {
 
-// Whether an errno of reading /proc/PID says the process is not there (or has just gone).
-bool gone(int err) {
-  return err == ENOENT || err == ESRCH;
-}
-
 std::string pid_path(pid_t pid, std::string_view rest) {
   std::string path = std::to_string(pid);
   path += rest;
@@ -35,10 +30,8 @@ std::string pid_path(pid_t pid, std::string_view rest) {
 }
 
 std::string read_comm(int proc, pid_t pid) {
-  std::optional<std::string> comm = read_file_at(proc, pid_path(pid, "/comm").c_str());
-  if (!comm) return {};
-  if (!comm->empty() && comm->back() == '\n') comm->pop_back();
-  return std::move(*comm);
+  const std::optional<std::string> comm = read_file_at(proc, pid_path(pid, "/comm").c_str());
+  return comm ? std::string(comm_text(*comm)) : std::string();
 }
 
 // A process's mount namespace and root directory: processes that share both see one /dev/shm.
@@ -105,7 +98,7 @@ Result<HostNamespaces> find_namespaces(const NamespaceScan& scan) {
     if (!parse_whole(std::string_view(entry->d_name), pid) || pid <= 0) continue;
     const auto ipc = namespace_inode(proc.get(), pid_path(pid, "/ns/ipc").c_str());
     if (!ipc) {
-      if (!gone(errno)) ++out.unreadable;
+      if (!process_is_gone(errno)) ++out.unreadable;
       continue;
     }
     const auto [at, added] = by_inode.try_emplace(*ipc, found.size());
@@ -115,7 +108,7 @@ Result<HostNamespaces> find_namespaces(const NamespaceScan& scan) {
     const auto mnt = namespace_inode(proc.get(), pid_path(pid, "/ns/mnt").c_str());
     struct stat root {};
     if (!mnt || fstatat(proc.get(), pid_path(pid, "/root").c_str(), &root, 0) != 0) {
-      if (!gone(errno)) ++out.unreadable;
+      if (!process_is_gone(errno)) ++out.unreadable;
       continue;
     }
     const auto [seen, first] =

@@ -59,6 +59,15 @@ std::string_view proc_stat_field(std::string_view stat, int number) {
   }
 }
 
+bool process_is_gone(int err) {
+  return err == ENOENT || err == ESRCH;
+}
+
+std::string_view comm_text(std::string_view text) {
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  return text;
+}
+
 std::optional<std::uint64_t> namespace_inode(int dir, const char* path) {
   char link[64];
   const ssize_t n = readlinkat(dir, path, link, sizeof link);

@@ -35,6 +35,13 @@ std::optional<std::string> read_file_at(int dir, const char* path);
 /// command name may hold spaces and parentheses: the fields after it follow the last ')'.
 std::string_view proc_stat_field(std::string_view stat, int number);
 
+/// Returns whether an errno of reading /proc/PID says the process is not there (or has just
+/// gone): ENOENT or ESRCH.
+bool process_is_gone(int err);
+
+/// Returns the text of /proc/PID/comm without its newline.
+std::string_view comm_text(std::string_view text);
+
 /// Returns the inode a namespace link names ("ipc:[4026531839]"): `path` relative to directory
 /// `dir` (a process's "ns/ipc"). nullopt, with errno set, when it cannot be read.
 std::optional<std::uint64_t> namespace_inode(int dir, const char* path);
